@@ -1,0 +1,3 @@
+from xenvirsh.cli.main import main
+
+main()

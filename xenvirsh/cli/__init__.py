@@ -1,0 +1,1 @@
+"""The command line: thin Click commands over the xenvirsh library."""

@@ -1,0 +1,46 @@
+"""What every command shares: the global options and how to read input files."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Optional
+
+import click
+
+from xenvirsh.errors import SystemError_
+
+# virsh refuses to read larger files (VSH_MAX_XML_FILE)
+MAX_FILE_SIZE = 10 * 1024 * 1024
+
+
+@dataclass
+class State:
+    uri: Optional[str] = None
+    quiet: bool = False
+
+
+def state(ctx: click.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of ``path`` (``-`` is standard input), with virsh's messages."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_SIZE + 1)
+    except OSError as err:
+        raise SystemError_(f"Failed to open file '{path}': {err.strerror}") from None
+    if len(data) > MAX_FILE_SIZE:
+        raise SystemError_(f"Failed to read file '{path}': File too large")
+    return data
+
+
+def echo_text(ctx: click.Context, text: str) -> None:
+    """Print a document; like virsh, add a newline when it lacks one."""
+    click.echo(text, nl=not text.endswith("\n"))

@@ -1,0 +1,107 @@
+"""The ``xenvirsh`` command: virsh's global options, messages and exit codes.
+
+Commands live in modules of their own and are thin: they parse, call the
+library and print. This module turns every failure into virsh's one-line
+``error: ...`` on stderr with exit status 1, and prints virsh's extra blank
+line after each command unless ``-q`` is given.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, List, Optional
+
+import click
+
+from xenvirsh import __version__
+from xenvirsh.cli import context
+from xenvirsh.errors import XenvirshError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# command name -> module under xenvirsh.cli that defines it (imported on demand)
+COMMANDS = {
+    "domxml-from-native": "convert_cmds",
+    "domxml-to-native": "convert_cmds",
+    "native-convert": "convert_cmds",
+}
+
+
+class VirshGroup(click.Group):
+    """A group that loads commands lazily and reports errors the way virsh does."""
+
+    def list_commands(self, ctx: click.Context) -> List[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = __import__(f"xenvirsh.cli.{module_name}", fromlist=["COMMANDS"])
+        command: click.Command = module.COMMANDS[cmd_name]
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: List[str]
+    ) -> tuple[Optional[str], Optional[click.Command], List[str]]:
+        name = args[0]
+        command = self.get_command(ctx, name)
+        if command is None:
+            raise click.UsageError(f"unknown command: '{name}'", ctx)
+        return name, command, args[1:]
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        finally:
+            # virsh prints a blank line after every command it ran, even a failed one
+            if ctx.invoked_subcommand and not context.state(ctx).quiet:
+                click.echo()
+
+
+@click.group(cls=VirshGroup, context_settings=CONTEXT_SETTINGS,
+             invoke_without_command=False)
+@click.option("-c", "--connect", "uri", metavar="URI",
+              help="Hypervisor connection URI (default: $XENVIRSH_DEFAULT_URI, "
+                   "$LIBVIRT_DEFAULT_URI, then xen:///system).")
+@click.option("-q", "--quiet", is_flag=True, help="Quiet mode: print only the results.")
+@click.version_option(__version__, "-v", "--version", message="%(version)s")
+@click.pass_context
+def cli(ctx: click.Context, uri: Optional[str], quiet: bool) -> None:
+    """A virsh-style command line for Xen Dom0."""
+    ctx.obj = context.State(uri=uri, quiet=quiet)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Run one command; exit 0 on success, 1 on any failure."""
+    sys.exit(run(sys.argv[1:] if argv is None else argv))
+
+
+def run(argv: List[str]) -> int:
+    try:
+        cli.main(args=argv, prog_name="xenvirsh", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        return 1
+    except click.ClickException as err:
+        _error(_usage_message(err))
+        return 1
+    except XenvirshError as err:
+        _error(str(err))
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    return 0
+
+
+def _usage_message(err: click.ClickException) -> str:
+    if isinstance(err, click.MissingParameter) and err.param is not None and err.ctx:
+        name = err.param.human_readable_name.lower()
+        return f"command '{err.ctx.info_name}' requires <{name}> option"
+    return err.format_message()
+
+
+def _error(message: str) -> None:
+    for line in message.splitlines() or [""]:
+        click.echo(f"error: {line}", err=True)

@@ -1,0 +1,66 @@
+"""Conversions between domain XML and the native formats.
+
+This is what ``domxml-from-native``, ``domxml-to-native`` and
+``native-convert`` do, with no hypervisor involved: every conversion goes
+through the one domain model.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from xenvirsh.errors import InternalError, XenvirshError
+from xenvirsh.formats import registry
+from xenvirsh.formats.domxml import format_domain, parse_domain_xml
+from xenvirsh.host import TEST_HOST, Host
+
+# libvirt's libxl driver writes native configs into a buffer of this size
+MAX_NATIVE_SIZE = 1024 * 65
+# the largest native config read (virsh's limit for files it reads)
+MAX_INPUT_SIZE = 10 * 1024 * 1024
+
+Text = Union[str, bytes]
+
+
+def decode(data: Text, what: str = "input") -> str:
+    """Text from bytes, refusing what is not UTF-8 or too large."""
+    if len(data) > MAX_INPUT_SIZE:
+        raise XenvirshError(f"{what} is larger than {MAX_INPUT_SIZE // (1024 * 1024)} MiB")
+    if isinstance(data, str):
+        text = data
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise XenvirshError(
+                f"{what} is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})"
+            ) from None
+    if "\0" in text:
+        raise XenvirshError(f"{what} contains a NUL byte at offset {text.index(chr(0))}")
+    return text
+
+
+def domxml_from_native(fmt: str, config: Text, host: Host = TEST_HOST, *,
+                       secure: bool = False) -> str:
+    """Domain XML for a native config, as ``virsh domxml-from-native``."""
+    read = registry.reader(fmt)
+    return format_domain(read(decode(config, "config"), host), secure=secure)
+
+
+def domxml_to_native(fmt: str, xml: Text, host: Host = TEST_HOST) -> str:
+    """A native config for domain XML, as ``virsh domxml-to-native``."""
+    write = registry.writer(fmt)
+    return _bounded(write(parse_domain_xml(xml, host), host))
+
+
+def native_convert(src: str, dst: str, config: Text, host: Host = TEST_HOST) -> str:
+    """One native format into another, through the domain model."""
+    read = registry.reader(src)
+    write = registry.writer(dst)
+    return _bounded(write(read(decode(config, "config"), host), host))
+
+
+def _bounded(text: str) -> str:
+    if len(text.encode("utf-8")) > MAX_NATIVE_SIZE:
+        raise InternalError(f"native config is larger than {MAX_NATIVE_SIZE} bytes")
+    return text
