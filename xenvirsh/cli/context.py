@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -18,6 +18,7 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 class State:
     uri: Optional[str] = None
     quiet: bool = False
+    connection: Optional[Any] = None  # opened by the first command that needs it
 
 
 def state(ctx: click.Context) -> State:

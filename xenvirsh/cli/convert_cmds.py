@@ -8,10 +8,11 @@ import click
 
 from xenvirsh.cli.context import echo_text, read_file, state
 from xenvirsh.cli.hosts import conversion_host
+from xenvirsh.cli.options import command
 from xenvirsh.errors import XenvirshError
 
 
-@click.command("domxml-from-native")
+@command("domxml-from-native")
 @click.option("--security-info", is_flag=True,
               help="Include security sensitive information (passwords) in the XML.")
 @click.argument("format_", metavar="FORMAT")
@@ -30,7 +31,7 @@ def domxml_from_native(ctx: click.Context, format_: str, config: str,
     echo_text(ctx, convert(format_, data, host, secure=security_info))
 
 
-@click.command("domxml-to-native")
+@command("domxml-to-native")
 @click.argument("format_", metavar="FORMAT")
 @click.argument("xml", metavar="XML", required=False)
 @click.option("--domain", metavar="DOMAIN", help="Domain name, id or uuid.")
@@ -52,7 +53,7 @@ def domxml_to_native(ctx: click.Context, format_: str, xml: Optional[str],
     echo_text(ctx, convert(format_, data, host))
 
 
-@click.command("native-convert")
+@command("native-convert")
 @click.argument("source_format", metavar="FROM")
 @click.argument("target_format", metavar="TO")
 @click.argument("config", metavar="FILE")

@@ -8,13 +8,15 @@ line after each command unless ``-q`` is given.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any, List, Optional
+from typing import List, Optional
 
 import click
 
 from xenvirsh import __version__
 from xenvirsh.cli import context
+from xenvirsh.cli.options import report
 from xenvirsh.errors import XenvirshError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -24,6 +26,11 @@ COMMANDS = {
     "domxml-from-native": "convert_cmds",
     "domxml-to-native": "convert_cmds",
     "native-convert": "convert_cmds",
+    **dict.fromkeys(
+        ("define", "undefine", "create", "start", "destroy", "suspend", "resume",
+         "autostart", "list", "dominfo", "domstate", "domid", "domname", "domuuid",
+         "dumpxml"), "domain_cmds"),
+    **dict.fromkeys(("nodeinfo", "capabilities", "version", "uri"), "host_cmds"),
 }
 
 
@@ -49,14 +56,6 @@ class VirshGroup(click.Group):
         if command is None:
             raise click.UsageError(f"unknown command: '{name}'", ctx)
         return name, command, args[1:]
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        finally:
-            # virsh prints a blank line after every command it ran, even a failed one
-            if ctx.invoked_subcommand and not context.state(ctx).quiet:
-                click.echo()
 
 
 @click.group(cls=VirshGroup, context_settings=CONTEXT_SETTINGS,
@@ -85,12 +84,18 @@ def run(argv: List[str]) -> int:
     except click.exceptions.Abort:
         return 1
     except click.ClickException as err:
-        _error(_usage_message(err))
+        report(_usage_message(err))
         return 1
     except XenvirshError as err:
-        _error(str(err))
+        report(str(err))
         return 1
     except KeyboardInterrupt:
+        return 1
+    except Exception as err:  # a bug: still one line, the traceback on request
+        if os.environ.get("XENVIRSH_DEBUG"):
+            raise
+        report(f"internal error: {type(err).__name__}: {err} "
+               "(set XENVIRSH_DEBUG=1 for a traceback)")
         return 1
     return 0
 
@@ -101,7 +106,3 @@ def _usage_message(err: click.ClickException) -> str:
         return f"command '{err.ctx.info_name}' requires <{name}> option"
     return err.format_message()
 
-
-def _error(message: str) -> None:
-    for line in message.splitlines() or [""]:
-        click.echo(f"error: {line}", err=True)

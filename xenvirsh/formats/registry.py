@@ -9,6 +9,7 @@ only the format it needs.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Callable, Dict, Optional
 
 from xenvirsh.errors import InvalidArgument
@@ -34,16 +35,16 @@ READABLE_FORMATS = tuple(name for name in _MODULES if name not in _OUTPUT_ONLY)
 def reader(name: str) -> Reader:
     if name in _OUTPUT_ONLY:
         raise InvalidArgument(f"unsupported config type {name}")
-    read: Reader = getattr(_module(name), "read")
+    read: Reader = _module(name).read
     return read
 
 
 def writer(name: str) -> Writer:
-    write: Writer = getattr(_module(name), "write")
+    write: Writer = _module(name).write
     return write
 
 
-def _module(name: str) -> object:
+def _module(name: str) -> ModuleType:
     path: Optional[str] = _MODULES.get(name)
     if path is None:
         raise InvalidArgument(f"unsupported config type {name}")

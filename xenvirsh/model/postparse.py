@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import List, Optional
 
 from xenvirsh.errors import ConfigUnsupported, XenvirshError, XMLError
-from xenvirsh.model.placement import assign_default_ports, disk_name_index, insert_controller
 from xenvirsh.host import Host
 from xenvirsh.model.domain import (
     ChrDevice,
@@ -26,6 +25,7 @@ from xenvirsh.model.domain import (
     Video,
 )
 from xenvirsh.model.ids import generate_mac, generate_uuid
+from xenvirsh.model.placement import assign_default_ports, disk_name_index, insert_controller
 
 # libvirt's VIR_DOMAIN_VIDEO default RAM sizes (KiB) when nothing else applies
 _VIDEO_DEFAULT_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16384,

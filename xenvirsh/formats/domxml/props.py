@@ -8,7 +8,7 @@ message virsh users know, for example ``XML error: Invalid value for attribute
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence, cast
 
 from lxml import etree
 
@@ -43,7 +43,7 @@ def text_of(el: Optional[Element]) -> Optional[str]:
     """XPath ``string(el)``: all descendant text; libvirt treats '' as absent."""
     if el is None:
         return None
-    value = "".join(el.itertext())
+    value = "".join(cast("Iterator[str]", el.itertext()))
     return value or None
 
 

@@ -18,7 +18,6 @@ from xenvirsh.model import enums
 from xenvirsh.model.bitmap import parse_bitmap
 from xenvirsh.model.domain import (
     CPU,
-    OS,
     ACPITable,
     Bandwidth,
     ChrDevice,
@@ -197,8 +196,8 @@ def _read_vcpus(root: Element, dom: Domain) -> None:
         if value is None or value < 0:
             raise XMLError("maximum vcpus count must be an integer")
         maxvcpus = value
-        current = props.uint(el, "current") if el.get("current") is not None else maxvcpus
-        assert current is not None
+        given = props.uint(el, "current")
+        current = maxvcpus if given is None else given
         dom.placement = props.enum(el, "placement", enums.CPU_PLACEMENTS) or "static"
         cpuset = el.get("cpuset")
         if dom.placement != "auto" and cpuset is not None:
@@ -854,12 +853,12 @@ def _read_interface(el: Element) -> Interface:
         _read_vlan(vlan, net)
     mac_el = el.find("mac")
     if mac_el is not None and mac_el.get("address") is not None:
-        address = mac_el.get("address", "")
-        mac = parse_mac(address)
+        mac_text = mac_el.get("address", "")
+        mac = parse_mac(mac_text)
         if mac is None:
-            raise XMLError(f"unable to parse mac address '{address}'")
+            raise XMLError(f"unable to parse mac address '{mac_text}'")
         if int(mac[:2], 16) & 1:
-            raise XMLError(f"expected unicast mac address, found multicast '{address}'")
+            raise XMLError(f"expected unicast mac address, found multicast '{mac_text}'")
         if mac != "00:00:00:00:00:00":
             net.mac = mac
     net.info = _read_device_info(el, allow_boot=True)
@@ -933,7 +932,9 @@ def _read_rate(el: Optional[Element], floor_ok: bool) -> Optional[Bandwidth]:
 def _read_vlan(el: Element, net: Interface) -> None:
     tags = el.findall("tag")
     if not tags:
-        raise XMLError("missing tag id - each <vlan> must have at least one <tag id='n'/> subelement")
+        raise XMLError(
+            "missing tag id - each <vlan> must have at least one <tag id='n'/> subelement"
+        )
     for tag in tags:
         tag_id = props.uint(tag, "id", required=True)
         assert tag_id is not None
@@ -1256,7 +1257,9 @@ def _read_hostdev(el: Element) -> Hostdev:
     if hostdev_type == "pci":
         driver = el.find("driver")
         if driver is not None:
-            hostdev.driver_name = props.enum(driver, "name", enums.HOSTDEV_PCI_DRIVERS, nonzero=True)
+            hostdev.driver_name = props.enum(
+                driver, "name", enums.HOSTDEV_PCI_DRIVERS, nonzero=True
+            )
         if source is None:
             raise XMLError("PCI host devices must use 'pci' or 'unassigned' address type")
         hostdev.write_filtering = props.tristate(source, "writeFiltering")

@@ -84,7 +84,7 @@ class _Out:
         self.depth -= 1
         self.line(f"</{tag}>")
 
-    def element(self, tag: str, attrs: Attrs, children: "_Out") -> None:
+    def element(self, tag: str, attrs: Attrs, children: _Out) -> None:
         """virXMLFormatElement: attributes and child lines; omitted when both empty."""
         rendered = _attrs(attrs)
         if not children.lines:

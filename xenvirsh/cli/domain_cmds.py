@@ -1,0 +1,265 @@
+"""Domain commands: define, start, list, dominfo and their companions.
+
+Messages and lookups follow virsh 11.3.0: success lines go to stdout (hidden
+by ``-q``), a failure prints virsh's own line and then the error behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import List
+
+import click
+
+from xenvirsh.cli.context import echo_text, read_file, state
+from xenvirsh.cli.options import command, connection, virsh_argument
+from xenvirsh.cli.render import domain_table, format_dominfo
+from xenvirsh.errors import XenvirshError
+
+
+class CommandFailed(XenvirshError):
+    """virsh's 'Failed to ...' line followed by the error that caused it."""
+
+
+@contextlib.contextmanager
+def failing(message: str) -> Iterator[None]:
+    try:
+        yield
+    except XenvirshError as err:
+        raise CommandFailed(f"{message}\n{err}") from None
+
+
+def say(ctx: click.Context, message: str) -> None:
+    """A success message: virsh prints it unless quiet."""
+    if not state(ctx).quiet:
+        click.echo(message)
+
+
+@command()
+@click.argument("file", metavar="FILE")
+@click.pass_context
+def define(ctx: click.Context, file: str) -> None:
+    """Define (but don't start) a domain from an XML FILE (- for stdin)."""
+    conn = connection(ctx)
+    with failing(f"Failed to define domain from {file}"):
+        dom = conn.define(read_file(file))
+    say(ctx, f"Domain '{dom.name}' defined from {file}")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.pass_context
+def undefine(ctx: click.Context, domain: str) -> None:
+    """Undefine a domain; a running domain keeps running as a transient one."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing(f"Failed to undefine domain '{domain}'"):
+        conn.undefine(record)
+    say(ctx, f"Domain '{domain}' has been undefined")
+
+
+@command()
+@click.argument("file", metavar="FILE")
+@click.option("--paused", is_flag=True, help="Leave the guest paused after creation.")
+@click.pass_context
+def create(ctx: click.Context, file: str, paused: bool) -> None:
+    """Create (start) a transient domain from an XML FILE (- for stdin)."""
+    conn = connection(ctx)
+    with failing(f"Failed to create domain from {file}"):
+        record = conn.create(read_file(file), paused=paused)
+    say(ctx, f"Domain '{record.name}' created from {file}")
+
+
+@command()
+@virsh_argument("domain", help_text="Name or uuid of the inactive domain.")
+@click.option("--paused", is_flag=True, help="Leave the guest paused after start.")
+@click.option("--dry-run", is_flag=True,
+              help="Print the libxl domain configuration instead of starting.")
+@click.pass_context
+def start(ctx: click.Context, domain: str, paused: bool, dry_run: bool) -> None:
+    """Start a (previously defined) inactive domain."""
+    conn = connection(ctx)
+    record = conn.lookup(domain, by_id=False)
+    if record.active:
+        raise XenvirshError("Domain is already active")
+    with failing(f"Failed to start domain '{record.name}'"):
+        if dry_run:
+            echo_text(ctx, conn.libxl_config(conn.definition(record, inactive=True)))
+            return
+        conn.start(record, paused=paused)
+    say(ctx, f"Domain '{record.name}' started")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.pass_context
+def destroy(ctx: click.Context, domain: str) -> None:
+    """Destroy (stop immediately) a domain."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing(f"Failed to destroy domain '{domain}'"):
+        conn.destroy(record)
+    say(ctx, f"Domain '{domain}' destroyed")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.pass_context
+def suspend(ctx: click.Context, domain: str) -> None:
+    """Suspend (pause) a running domain."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing(f"Failed to suspend domain '{domain}'"):
+        conn.suspend(record)
+    say(ctx, f"Domain '{domain}' suspended")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.pass_context
+def resume(ctx: click.Context, domain: str) -> None:
+    """Resume a suspended domain."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing(f"Failed to resume domain '{domain}'"):
+        conn.resume(record)
+    say(ctx, f"Domain '{domain}' resumed")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.option("--disable", is_flag=True, help="Disable autostarting.")
+@click.pass_context
+def autostart(ctx: click.Context, domain: str, disable: bool) -> None:
+    """Start a persistent domain when the host boots (see xenvirsh-autostart.service)."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    verb = "unmark" if disable else "mark"
+    with failing(f"Failed to {verb} domain '{domain}' as autostarted"):
+        conn.set_autostart(record, not disable)
+    say(ctx, f"Domain '{domain}' {verb}ed as autostarted")
+
+
+@command("list")
+@click.option("--inactive", is_flag=True, help="List inactive domains.")
+@click.option("--all", "all_", is_flag=True, help="List inactive and active domains.")
+@click.option("--name", is_flag=True, help="List domain names only.")
+@click.option("--uuid", is_flag=True, help="List UUIDs only.")
+@click.option("--id", "ids", is_flag=True, help="List domain IDs only.")
+@click.option("--table", is_flag=True, help="List in a table (the default).")
+@click.option("--title", is_flag=True, help="Show the domain title.")
+@click.pass_context
+def list_(ctx: click.Context, inactive: bool, all_: bool, name: bool, uuid: bool,
+          ids: bool, table: bool, title: bool) -> None:
+    """List domains: active ones, or inactive ones, or all."""
+    if table and (name or ids):
+        raise XenvirshError(
+            f"Options --table and --{'name' if name else 'id'} are mutually exclusive")
+    conn = connection(ctx)
+    records = [r for r in conn.domains()
+               if (r.active and not inactive) or (not r.active and (inactive or all_))]
+    if table or not (name or uuid or ids):
+        titles = [conn.definition(r).title or "" for r in records] if title else None
+        states = [conn.state(r)[0] for r in records]
+        click.echo(domain_table(records, states, titles=titles,
+                                uuids=uuid and table, quiet=state(ctx).quiet), nl=False)
+        return
+    for record in records:
+        if ids and not (uuid or name) and not record.active:
+            continue
+        fields: List[str] = []
+        if uuid:
+            fields.append(record.uuid)
+        if ids:
+            fields.append(str(record.id) if record.active else "-")
+        if name:
+            fields.append(record.name)
+        click.echo(" ".join(fields))
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.pass_context
+def dominfo(ctx: click.Context, domain: str) -> None:
+    """Show basic information about a domain."""
+    conn = connection(ctx)
+    click.echo(format_dominfo(conn.info(conn.lookup(domain))), nl=False)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.option("--reason", is_flag=True, help="Also print the reason for the state.")
+@click.pass_context
+def domstate(ctx: click.Context, domain: str, reason: bool) -> None:
+    """Show the state of a domain."""
+    conn = connection(ctx)
+    current, why = conn.state(conn.lookup(domain))
+    click.echo(f"{current} ({why})" if reason else current)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name or uuid.")
+@click.pass_context
+def domid(ctx: click.Context, domain: str) -> None:
+    """Convert a domain name or UUID to its id."""
+    record = connection(ctx).lookup(domain, by_id=False)
+    click.echo(str(record.id) if record.active else "-")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain id or uuid.")
+@click.pass_context
+def domname(ctx: click.Context, domain: str) -> None:
+    """Convert a domain id or UUID to its name."""
+    click.echo(connection(ctx).lookup(domain, by_name=False).name)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain id or name.")
+@click.pass_context
+def domuuid(ctx: click.Context, domain: str) -> None:
+    """Convert a domain name or id to its UUID."""
+    click.echo(connection(ctx).lookup(domain, by_uuid=False).uuid)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.option("--inactive", is_flag=True, help="Show the inactive (persistent) definition.")
+@click.option("--security-info", is_flag=True, help="Include passwords.")
+@click.pass_context
+def dumpxml(ctx: click.Context, domain: str, inactive: bool, security_info: bool) -> None:
+    """Print the domain XML."""
+    from xenvirsh.formats.domxml import format_domain
+
+    conn = connection(ctx)
+    dom = conn.definition(conn.lookup(domain), inactive=inactive)
+    echo_text(ctx, format_domain(dom, secure=security_info, inactive=inactive))
+
+
+def domain_definition_xml(ctx: click.Context, domain: str) -> str:
+    """The inactive XML of a domain, for ``domxml-to-native --domain``."""
+    from xenvirsh.formats.domxml import format_domain
+
+    conn = connection(ctx)
+    return format_domain(conn.definition(conn.lookup(domain), inactive=True), secure=True)
+
+
+COMMANDS = {
+    "define": define,
+    "undefine": undefine,
+    "create": create,
+    "start": start,
+    "destroy": destroy,
+    "suspend": suspend,
+    "resume": resume,
+    "autostart": autostart,
+    "list": list_,
+    "dominfo": dominfo,
+    "domstate": domstate,
+    "domid": domid,
+    "domname": domname,
+    "domuuid": domuuid,
+    "dumpxml": dumpxml,
+}
+

@@ -1,0 +1,325 @@
+"""A connection: virsh's domain operations over a config store and a hypervisor.
+
+This is the code every driver shares. A domain is persistent when the config
+store holds its definition and active when the hypervisor runs it; the two
+are matched by UUID. Domains the hypervisor runs without xenvirsh's marker
+(started by ``xl`` or libvirt) are listed too, as transient domains owned by
+another toolstack.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from xenvirsh.drivers.base import Hypervisor, NodeInfo, RunningDomain
+from xenvirsh.errors import (
+    NoDomain,
+    OperationFailed,
+    OperationInvalid,
+    XenvirshError,
+)
+from xenvirsh.formats.domxml import format_domain, parse_domain_xml
+from xenvirsh.model.domain import Domain
+from xenvirsh.model.ids import parse_uuid
+from xenvirsh.store import ConfigStore, atomic_write
+
+DOMAIN0 = "Domain-0"
+
+
+class LookupFailed(XenvirshError):
+    """virsh's own message when no domain matches what the user typed."""
+
+    def __init__(self, ident: str) -> None:
+        super().__init__(f"failed to get domain '{ident}'")
+
+
+@dataclass
+class DomainRecord:
+    """What the connection knows about one domain."""
+
+    name: str
+    uuid: str
+    running: Optional[RunningDomain] = None
+    persistent: bool = False
+    autostart: bool = False
+    # 'xenvirsh' when xenvirsh started or defined it, else the other toolstack
+    owner: str = "xenvirsh"
+
+    @property
+    def id(self) -> int:
+        return self.running.domid if self.running else -1
+
+    @property
+    def active(self) -> bool:
+        return self.running is not None
+
+
+@dataclass
+class DomainInfo:
+    id: int
+    name: str
+    uuid: str
+    os_type: str
+    state: str
+    reason: str
+    vcpus: int
+    cpu_time_ns: int
+    max_memory_kib: int
+    used_memory_kib: int
+    persistent: bool
+    autostart: bool
+    owner: str
+
+
+class Connection:
+    """virsh's domain operations, for any driver."""
+
+    def __init__(self, uri: str, hypervisor: Hypervisor, store: ConfigStore,
+                 status_dir: Path) -> None:
+        self.uri = uri
+        self.hypervisor = hypervisor
+        self.store = store
+        self.status_dir = status_dir
+
+    @property
+    def host(self):  # type: ignore[no-untyped-def]
+        return self.hypervisor.host
+
+    # --- lookups -------------------------------------------------------------
+
+    def domains(self) -> List[DomainRecord]:
+        """Active domains by id, then inactive ones by name (virsh's list order)."""
+        records: Dict[str, DomainRecord] = {}
+        for name in self.store.names():
+            uuid = self._stored_uuid(name)
+            records[uuid] = DomainRecord(name=name, uuid=uuid, persistent=True,
+                                         autostart=self.store.autostart(name))
+        for running in self.hypervisor.list_running():
+            record = records.get(running.uuid)
+            if record is None:
+                owner = "xenvirsh" if running.marker is not None else (
+                    "xen" if running.domid == 0 else "xl")
+                record = records[running.uuid] = DomainRecord(
+                    name=running.name, uuid=running.uuid, owner=owner)
+            record.running = running
+        active = sorted((r for r in records.values() if r.active), key=lambda r: r.id)
+        inactive = sorted((r for r in records.values() if not r.active),
+                          key=lambda r: r.name.lower())
+        return active + inactive
+
+    def lookup(self, ident: str, *, by_id: bool = True, by_uuid: bool = True,
+               by_name: bool = True) -> DomainRecord:
+        """virsh's lookup: an id, else a UUID (36 characters), else a name."""
+        records = self.domains()
+        if by_id and ident.isdigit():
+            found = next((r for r in records if r.id == int(ident)), None)
+            if found:
+                return found
+        if by_uuid and len(ident) == 36:
+            uuid = parse_uuid(ident)
+            found = next((r for r in records if r.uuid == uuid), None)
+            if found:
+                return found
+        if by_name:
+            found = next((r for r in records if r.name == ident), None)
+            if found:
+                return found
+        raise LookupFailed(ident)
+
+    # --- definitions ---------------------------------------------------------
+
+    def definition(self, record: DomainRecord, *, inactive: bool = False) -> Domain:
+        """The domain's model: the live one when running, unless ``inactive``."""
+        if record.running is not None and not inactive:
+            if record.running.marker is not None:
+                dom = parse_domain_xml(record.running.marker, self.host)
+            else:
+                dom = _foreign_domain(record.running)
+            dom.id = record.running.domid
+            return dom
+        if record.persistent:
+            xml = self.store.load(record.name)
+            if xml is not None:
+                return parse_domain_xml(xml, self.host)
+        if record.running is not None:
+            return self.definition(record)
+        raise NoDomain(f"no domain with matching name '{record.name}'")
+
+    def define(self, xml: bytes) -> Domain:
+        dom = parse_domain_xml(xml, self.host)
+        with self.store.locked():
+            self._check_unique(dom, allow_running_same=True)
+            self.store.save(dom.name, format_domain(dom, secure=True))
+        return dom
+
+    def undefine(self, record: DomainRecord) -> None:
+        _refuse_domain0(record)
+        if not record.persistent:
+            raise OperationInvalid("cannot undefine transient domain")
+        with self.store.locked():
+            self.store.delete(record.name)
+
+    def set_autostart(self, record: DomainRecord, enabled: bool) -> None:
+        _refuse_domain0(record)
+        if not record.persistent:
+            raise OperationInvalid("cannot set autostart for transient domain")
+        with self.store.locked():
+            self.store.set_autostart(record.name, enabled)
+
+    # --- lifecycle -----------------------------------------------------------
+
+    def create(self, xml: bytes, *, paused: bool = False) -> DomainRecord:
+        """Start a domain from XML without defining it (virsh create)."""
+        dom = parse_domain_xml(xml, self.host)
+        with self.store.locked(exclusive=False):
+            self._check_unique(dom, allow_running_same=False)
+        return self._start(dom, paused)
+
+    def start(self, record: DomainRecord, *, paused: bool = False) -> DomainRecord:
+        if record.active:
+            raise OperationInvalid("Domain is already running")
+        return self._start(self.definition(record, inactive=True), paused)
+
+    def libxl_config(self, dom: Domain) -> str:
+        """The libxl_domain_config JSON that starting ``dom`` hands to libxl."""
+        from xenvirsh.formats import registry
+
+        return registry.writer("libxl-json")(dom, self.host)
+
+    def _start(self, dom: Domain, paused: bool) -> DomainRecord:
+        config = self.libxl_config(dom)
+        marker = format_domain(dom, secure=True)
+        self.hypervisor.start(dom.name, dom.uuid, config, marker, paused)
+        self._forget_shutoff(dom.uuid)
+        return self.lookup(dom.uuid, by_id=False, by_name=False)
+
+    def destroy(self, record: DomainRecord) -> None:
+        _refuse_domain0(record)
+        if record.running is None:
+            raise OperationInvalid("domain is not running")
+        self.hypervisor.destroy(record.running.domid)
+        self._remember_shutoff(record.uuid, "destroyed")
+
+    def suspend(self, record: DomainRecord) -> None:
+        _refuse_domain0(record)
+        if record.running is None:
+            raise OperationInvalid("domain is not running")
+        self.hypervisor.pause(record.running.domid)
+
+    def resume(self, record: DomainRecord) -> None:
+        _refuse_domain0(record)
+        if record.running is None:
+            raise OperationInvalid("domain is not running")
+        self.hypervisor.unpause(record.running.domid)
+
+    # --- information ---------------------------------------------------------
+
+    def info(self, record: DomainRecord) -> DomainInfo:
+        state, reason = self.state(record)
+        if record.running is not None:
+            run = record.running
+            return DomainInfo(
+                id=run.domid, name=record.name, uuid=record.uuid, os_type=run.os_type,
+                state=state, reason=reason, vcpus=run.vcpus, cpu_time_ns=run.cpu_time_ns,
+                max_memory_kib=run.max_memkb, used_memory_kib=run.current_memkb,
+                persistent=record.persistent, autostart=record.autostart, owner=record.owner,
+            )
+        dom = self.definition(record)
+        return DomainInfo(
+            id=-1, name=record.name, uuid=record.uuid, os_type=dom.os.type, state=state,
+            reason=reason, vcpus=dom.vcpus, cpu_time_ns=0, max_memory_kib=dom.memory_kib,
+            used_memory_kib=dom.current_memory_kib, persistent=True,
+            autostart=record.autostart, owner=record.owner,
+        )
+
+    def state(self, record: DomainRecord) -> Tuple[str, str]:
+        if record.running is not None:
+            return record.running.state, record.running.reason
+        return "shut off", self._shutoff_reasons().get(record.uuid, "unknown")
+
+    def node_info(self) -> NodeInfo:
+        return self.hypervisor.node_info()
+
+    # --- helpers -------------------------------------------------------------
+
+    def _stored_uuid(self, name: str) -> str:
+        xml = self.store.load(name)
+        if xml is None:
+            raise NoDomain(f"no domain with matching name '{name}'")
+        return parse_domain_xml(xml, self.host).uuid
+
+    def _check_unique(self, dom: Domain, *, allow_running_same: bool) -> None:
+        """libvirt's rules: one name per UUID and one UUID per name."""
+        for record in self.domains():
+            if record.uuid == dom.uuid and record.name != dom.name:
+                raise OperationFailed(
+                    f"domain '{record.name}' is already defined with uuid {record.uuid}")
+            if record.name == dom.name and record.uuid != dom.uuid:
+                raise OperationFailed(
+                    f"domain '{dom.name}' already exists with uuid {record.uuid}")
+            if record.uuid == dom.uuid and record.active and not allow_running_same:
+                raise OperationInvalid(f"domain '{dom.name}' is already active")
+
+    def _shutoff_reasons(self) -> Dict[str, str]:
+        path = self.status_dir / "shutoff.json"
+        try:
+            reasons = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}
+
+    def _remember_shutoff(self, uuid: str, reason: str) -> None:
+        self._update_shutoff(uuid, reason)
+
+    def _forget_shutoff(self, uuid: str) -> None:
+        self._update_shutoff(uuid, None)
+
+    def _update_shutoff(self, uuid: str, reason: Optional[str]) -> None:
+        reasons = self._shutoff_reasons()
+        if reason is None and uuid not in reasons:
+            return
+        if reason is None:
+            reasons.pop(uuid)
+        else:
+            reasons[uuid] = reason
+        self.status_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(self.status_dir / "shutoff.json", json.dumps(reasons).encode())
+
+
+def _refuse_domain0(record: DomainRecord) -> None:
+    if record.name == DOMAIN0:
+        raise OperationInvalid("Domain-0 does not support requested operation")
+
+
+def _foreign_domain(run: RunningDomain) -> Domain:
+    """What can be said of a domain another toolstack started."""
+    dom = Domain(name=run.name, uuid=run.uuid, memory_kib=run.max_memkb,
+                 current_memory_kib=run.current_memkb, vcpus_max=run.vcpus, vcpus=run.vcpus)
+    dom.os.type = run.os_type
+    return dom
+
+
+def open_connection(uri: Optional[str] = None) -> Connection:
+    """Connect to ``uri`` (default: $XENVIRSH_DEFAULT_URI, $LIBVIRT_DEFAULT_URI,
+    xen:///system)."""
+    import os
+
+    from xenvirsh.uri import default_uri, parse_uri
+
+    parsed = parse_uri(uri or default_uri())
+    if parsed.driver == "test":
+        from xenvirsh.drivers.simulated import SimulatedHypervisor, state_directory
+
+        state = state_directory()
+        return Connection(parsed.text, SimulatedHypervisor(state),
+                          ConfigStore(state / "domains"), state / "status")
+    if parsed.driver == "xen":
+        from xenvirsh.drivers.libxl import LibxlHypervisor
+
+        store = Path(os.environ.get("XENVIRSH_CONFIG_DIR") or "/etc/xenvirsh/domains")
+        status = Path(os.environ.get("XENVIRSH_RUN_DIR") or "/run/xenvirsh")
+        return Connection(parsed.text, LibxlHypervisor.open(), ConfigStore(store), status)
+    raise XenvirshError(f"{parsed.text} is reached by running xenvirsh on that host")

@@ -1,0 +1,1 @@
+"""Hypervisor drivers: libxl on this host, a simulated host, a remote host."""

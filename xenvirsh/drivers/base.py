@@ -1,0 +1,68 @@
+"""What a hypervisor driver provides, and the facts it reports.
+
+The :class:`~xenvirsh.connection.Connection` does everything virsh's commands
+need (lookups, the config store, building the libxl config, messages) the same
+way for every driver; a driver only answers the calls that need a hypervisor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Protocol
+
+from xenvirsh.host import Host
+
+# the userdata key under which xenvirsh keeps a running domain's definition
+MARKER = "xenvirsh-xml"
+
+
+@dataclass
+class RunningDomain:
+    """One domain the hypervisor runs (Domain-0 included)."""
+
+    domid: int
+    name: str
+    uuid: str
+    os_type: str  # hvm, xen, xenpvh
+    state: str  # running, idle, paused, in shutdown, crashed, pmsuspended
+    reason: str  # virsh's state reason, e.g. booted, user, unknown
+    max_memkb: int
+    current_memkb: int
+    vcpus: int
+    cpu_time_ns: int
+    # the domain XML xenvirsh stored when it started the domain; None when the
+    # domain was started by another toolstack (xl, libvirt)
+    marker: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    model: str
+    memory_kib: int
+    cpus: int
+    mhz: int
+    nodes: int
+    sockets: int
+    cores: int
+    threads: int
+
+
+class Hypervisor(Protocol):
+    """The hypervisor calls; everything else is shared code."""
+
+    host: Host
+
+    def list_running(self) -> List[RunningDomain]: ...
+
+    def start(self, name: str, uuid: str, config_json: str, marker: str,
+              paused: bool) -> int: ...
+
+    def destroy(self, domid: int) -> None: ...
+
+    def pause(self, domid: int) -> None: ...
+
+    def unpause(self, domid: int) -> None: ...
+
+    def node_info(self) -> NodeInfo: ...
+
+    def hypervisor_version(self) -> str: ...

@@ -1,0 +1,157 @@
+"""test:///default: a simulated Xen host whose hypervisor lives in a state file.
+
+Only the hypervisor is simulated: the connection, the config store and the
+libxl config built for a start are the same code as on real Xen. The
+simulated hypervisor reads the libxl JSON it is handed, as libxl would, and
+keeps its running domains in ``hypervisor.json`` in the state directory
+(``$XENVIRSH_TEST_STATE``, else ``$XDG_STATE_HOME/xenvirsh/test``). Its host
+is libvirt's Xen test host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+from xenvirsh.drivers.base import NodeInfo, RunningDomain
+from xenvirsh.errors import OperationFailed, SystemError_
+from xenvirsh.host import TEST_HOST, Host
+from xenvirsh.store import atomic_write
+
+STATE_FILE = "hypervisor.json"
+LOCK_FILE = ".hypervisor.lock"
+DOM0_UUID = "00000000-0000-0000-0000-000000000000"
+DOM0_MEMKB = 1048576
+
+NODE = NodeInfo(model="x86_64", memory_kib=8388608, cpus=2, mhz=2400, nodes=1,
+                sockets=1, cores=2, threads=1)
+
+State = Dict[str, Any]
+
+
+def state_directory(environ: Any = os.environ) -> Path:
+    override = environ.get("XENVIRSH_TEST_STATE")
+    if override:
+        return Path(override)
+    base = environ.get("XDG_STATE_HOME") or os.path.join(
+        environ.get("HOME") or os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "xenvirsh" / "test"
+
+
+class SimulatedHypervisor:
+    """The hypervisor calls of test:///default."""
+
+    def __init__(self, directory: Path, host: Host = TEST_HOST) -> None:
+        self.directory = directory
+        self.host = host
+
+    def list_running(self) -> List[RunningDomain]:
+        with self._state() as state:
+            domains = [_dom0()]
+            domains += [_running(int(domid), entry)
+                        for domid, entry in sorted(state["domains"].items(),
+                                                   key=lambda item: int(item[0]))]
+        return domains
+
+    def start(self, name: str, uuid: str, config_json: str, marker: str,
+              paused: bool) -> int:
+        config = json.loads(config_json)
+        b_info = config.get("b_info", {})
+        with self._state(write=True) as state:
+            if any(e["name"] == name for e in state["domains"].values()):
+                raise OperationFailed(f"domain with name '{name}' already exists")
+            domid = state["next_domid"]
+            state["next_domid"] = domid + 1
+            state["domains"][str(domid)] = {
+                "name": name,
+                "uuid": uuid,
+                "os_type": {"pv": "xen", "pvh": "xenpvh"}.get(
+                    config.get("c_info", {}).get("type", "hvm"), "hvm"),
+                "state": "paused" if paused else "running",
+                "reason": "user" if paused else "booted",
+                "max_memkb": b_info.get("max_memkb", 0),
+                "current_memkb": b_info.get("target_memkb", 0),
+                "vcpus": len(b_info.get("avail_vcpus", [0])),
+                "marker": marker,
+            }
+        return int(domid)
+
+    def destroy(self, domid: int) -> None:
+        with self._state(write=True) as state:
+            state["domains"].pop(str(domid), None)
+
+    def pause(self, domid: int) -> None:
+        self._set_state(domid, "paused", "user")
+
+    def unpause(self, domid: int) -> None:
+        self._set_state(domid, "running", "unpaused")
+
+    def node_info(self) -> NodeInfo:
+        return NODE
+
+    def hypervisor_version(self) -> str:
+        return "4.17.0"
+
+    def _set_state(self, domid: int, new_state: str, reason: str) -> None:
+        with self._state(write=True) as state:
+            entry = state["domains"].get(str(domid))
+            if entry is not None:
+                entry["state"], entry["reason"] = new_state, reason
+
+    @contextlib.contextmanager
+    def _state(self, write: bool = False) -> Iterator[State]:
+        """The state under the state lock; written back atomically if ``write``."""
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                         0o600)
+        except OSError as err:
+            raise SystemError_(
+                f"cannot use state directory '{self.directory}': {err.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
+            state = self._load()
+            yield state
+            if write:
+                atomic_write(self.directory / STATE_FILE,
+                              json.dumps(state, indent=1, sort_keys=True).encode())
+        finally:
+            os.close(fd)
+
+    def _load(self) -> State:
+        path = self.directory / STATE_FILE
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {"next_domid": 1, "domains": {}}
+        except OSError as err:
+            raise SystemError_(f"cannot read state file '{path}': {err.strerror}") from None
+        try:
+            state = json.loads(raw)
+            if not isinstance(state.get("domains"), dict) or not isinstance(
+                    state.get("next_domid"), int):
+                raise ValueError("missing keys")
+        except ValueError as err:
+            raise SystemError_(f"state file '{path}' is corrupted ({err}); "
+                               "move it away to start from an empty host") from None
+        result: State = state
+        return result
+
+
+def _dom0() -> RunningDomain:
+    return RunningDomain(domid=0, name="Domain-0", uuid=DOM0_UUID, os_type="xen",
+                         state="running", reason="booted", max_memkb=DOM0_MEMKB,
+                         current_memkb=DOM0_MEMKB, vcpus=NODE.cpus, cpu_time_ns=0)
+
+
+def _running(domid: int, entry: Dict[str, Any]) -> RunningDomain:
+    return RunningDomain(
+        domid=domid, name=entry["name"], uuid=entry["uuid"], os_type=entry["os_type"],
+        state=entry["state"], reason=entry["reason"], max_memkb=entry["max_memkb"],
+        current_memkb=entry["current_memkb"], vcpus=entry["vcpus"], cpu_time_ns=0,
+        marker=entry.get("marker"),
+    )

@@ -1,0 +1,161 @@
+"""The config store: one domain XML file per persistent domain.
+
+Writes are atomic (a temporary file in the same directory, fsync, rename,
+fsync of the directory), so a crash at any point leaves the old or the new
+definition, never a mix. Every change happens under an exclusive ``flock`` on
+the directory's lock file, so concurrent commands serialise instead of losing
+each other's definitions. The directory is readable by its owner only: domain
+XML carries VNC and SPICE passwords.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+from xenvirsh.errors import SystemError_, XMLError
+
+DEFAULT_CONFIG_DIR = "/etc/xenvirsh/domains"
+SUFFIX = ".xml"
+LOCK_NAME = ".lock"
+
+
+def validate_name(name: str) -> None:
+    """The names libvirt accepts as file names of definitions."""
+    if not name:
+        raise XMLError("domain name must not be empty")
+    if "/" in name:
+        raise XMLError(f"name {name} cannot contain '/'")
+    if name.startswith("."):
+        raise XMLError(f"name {name} cannot start with '.'")
+
+
+class ConfigStore:
+    """Persistent definitions in ``directory``, autostart marks in ``autostart/``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.autostart_dir = directory / "autostart"
+
+    def path(self, name: str) -> Path:
+        validate_name(name)
+        return self.directory / f"{name}{SUFFIX}"
+
+    @contextlib.contextmanager
+    def locked(self, exclusive: bool = True) -> Iterator[ConfigStore]:
+        """Hold the store's lock (shared for reading, exclusive for changes)."""
+        if exclusive:
+            self._ensure_directory()
+        elif not self.directory.is_dir():
+            yield self
+            return
+        lock_path = self.directory / LOCK_NAME
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as err:
+            raise _os_error("cannot open lock file", lock_path, err) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            yield self
+        finally:
+            os.close(fd)
+
+    def names(self) -> List[str]:
+        try:
+            entries = os.listdir(self.directory)
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            raise _os_error("cannot read directory", self.directory, err) from None
+        return sorted(e[: -len(SUFFIX)] for e in entries
+                      if e.endswith(SUFFIX) and not e.startswith("."))
+
+    def load(self, name: str) -> Optional[bytes]:
+        path = self.path(name)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            raise _os_error("cannot read definition", path, err) from None
+
+    def save(self, name: str, xml: str) -> None:
+        self._ensure_directory()
+        atomic_write(self.path(name), xml.encode("utf-8"))
+
+    def delete(self, name: str) -> None:
+        self.set_autostart(name, False)
+        path = self.path(name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            raise _os_error("cannot remove definition", path, err) from None
+        _fsync_directory(self.directory)
+
+    def autostart(self, name: str) -> bool:
+        return (self.autostart_dir / f"{name}{SUFFIX}").is_symlink()
+
+    def set_autostart(self, name: str, enabled: bool) -> None:
+        link = self.autostart_dir / f"{name}{SUFFIX}"
+        try:
+            if enabled:
+                self.autostart_dir.mkdir(mode=0o700, exist_ok=True)
+                if not link.is_symlink():
+                    os.symlink(self.path(name), link)
+            elif link.is_symlink():
+                link.unlink()
+        except OSError as err:
+            raise _os_error("cannot change autostart link", link, err) from None
+
+    def autostart_names(self) -> List[str]:
+        try:
+            entries = os.listdir(self.autostart_dir)
+        except OSError:
+            return []
+        return sorted(e[: -len(SUFFIX)] for e in entries if e.endswith(SUFFIX))
+
+    def _ensure_directory(self) -> None:
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as err:
+            raise _os_error("cannot create directory", self.directory, err) from None
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: readers see the old or the new file."""
+    directory = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as err:
+        raise _os_error("cannot create temporary file in", directory, err) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(tmp, path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _os_error("cannot write", path, err) from None
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _os_error(what: str, path: Path, err: OSError) -> SystemError_:
+    reason = err.strerror or errno.errorcode.get(err.errno or 0, str(err))
+    return SystemError_(f"{what} '{path}': {reason}")
