@@ -78,7 +78,8 @@ def main(argv: Optional[List[str]] = None) -> None:
 
 def run(argv: List[str]) -> int:
     try:
-        cli.main(args=argv, prog_name="xenvirsh", standalone_mode=False)
+        # without standalone mode, Click returns the code of an Exit it caught
+        status = cli.main(args=argv, prog_name="xenvirsh", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.Abort:
@@ -97,7 +98,7 @@ def run(argv: List[str]) -> int:
         report(f"internal error: {type(err).__name__}: {err} "
                "(set XENVIRSH_DEBUG=1 for a traceback)")
         return 1
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 def _usage_message(err: click.ClickException) -> str:

@@ -58,13 +58,20 @@ class VirshCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+        except MissingOption:
+            raise  # a usage error: virsh never ran the command
         except XenvirshError as err:
             report(str(err))
+            _blank_line(ctx)
             raise click.exceptions.Exit(1) from None
-        finally:
-            if not context.state(ctx).quiet:
-                click.echo()
+        _blank_line(ctx)
+        return result
+
+
+def _blank_line(ctx: click.Context) -> None:
+    if not context.state(ctx).quiet:
+        click.echo()
 
 
 command = functools.partial(click.command, cls=VirshCommand)
