@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from xenvirsh.drivers.base import Hypervisor, NodeInfo, RunningDomain
 from xenvirsh.errors import (
@@ -99,10 +99,16 @@ class Connection:
                                          autostart=self.store.autostart(name))
         for running in self.hypervisor.list_running():
             record = records.get(running.uuid)
+            if record is not None and (record.running or record.name != running.name):
+                # a renamed predecessor (rename-restart) shares the UUID
+                record = None
+                key = f"{running.uuid}/{running.domid}"
+            else:
+                key = running.uuid
             if record is None:
                 owner = "xenvirsh" if running.marker is not None else (
                     "xen" if running.domid == 0 else "xl")
-                record = records[running.uuid] = DomainRecord(
+                record = records[key] = DomainRecord(
                     name=running.name, uuid=running.uuid, owner=owner)
             record.running = running
         active = sorted((r for r in records.values() if r.active), key=lambda r: r.id)
@@ -176,12 +182,12 @@ class Connection:
         dom = parse_domain_xml(xml, self.host)
         with self.store.locked(exclusive=False):
             self._check_unique(dom, allow_running_same=False)
-        return self._start(dom, paused)
+        return self.start_definition(dom, paused)
 
     def start(self, record: DomainRecord, *, paused: bool = False) -> DomainRecord:
         if record.active:
             raise OperationInvalid("Domain is already running")
-        return self._start(self.definition(record, inactive=True), paused)
+        return self.start_definition(self.definition(record, inactive=True), paused)
 
     def libxl_config(self, dom: Domain) -> str:
         """The libxl_domain_config JSON that starting ``dom`` hands to libxl."""
@@ -189,19 +195,135 @@ class Connection:
 
         return registry.writer("libxl-json")(dom, self.host)
 
-    def _start(self, dom: Domain, paused: bool) -> DomainRecord:
+    def start_definition(self, dom: Domain, paused: bool = False) -> DomainRecord:
+        """Start a domain from its model (the common end of create, start and
+        a lifecycle restart)."""
+        dom.id = -1
         config = self.libxl_config(dom)
         marker = format_domain(dom, secure=True)
         self.hypervisor.start(dom.name, dom.uuid, config, marker, paused)
         self._forget_shutoff(dom.uuid)
-        return self.lookup(dom.uuid, by_id=False, by_name=False)
+        return self.lookup(dom.name, by_id=False, by_uuid=False)
 
     def destroy(self, record: DomainRecord) -> None:
         _refuse_domain0(record)
         if record.running is None:
             raise OperationInvalid("domain is not running")
         self.hypervisor.destroy(record.running.domid)
-        self._remember_shutoff(record.uuid, "destroyed")
+        self.remember_shutoff(record.uuid, "destroyed")
+
+    def shutdown(self, record: DomainRecord, *, modes: Tuple[str, ...] = (),
+                 wait: bool = False, timeout: Optional[float] = None) -> None:
+        """Ask the guest to power off (PV request, else the ACPI power button,
+        as libvirt's libxl driver does); its on_poweroff action follows."""
+        unsupported = [m for m in modes if m not in ("acpi", "paravirt")]
+        if unsupported:
+            raise XenvirshError(
+                f"Operation not supported: shutdown mode '{unsupported[0]}' is not "
+                "supported by Xen (use 'paravirt' or 'acpi')")
+        running = self._running(record)
+        self.hypervisor.shutdown(running.domid, paravirt=not modes or "paravirt" in modes,
+                                 acpi=not modes or "acpi" in modes)
+        self._after_request(record, running, wait, timeout)
+
+    def reboot(self, record: DomainRecord, *, wait: bool = False,
+               timeout: Optional[float] = None) -> None:
+        """Ask the guest to reboot; its on_reboot action follows."""
+        running = self._running(record)
+        self.hypervisor.reboot(running.domid)
+        self._after_request(record, running, wait, timeout)
+
+    def _after_request(self, record: DomainRecord, running: RunningDomain, wait: bool,
+                       timeout: Optional[float]) -> None:
+        if self.hypervisor.immediate_shutdown:
+            self.settle(record.name)
+        if wait:
+            self._wait_gone(running.domid, timeout)
+
+    def settle(self, name: str) -> None:
+        """Apply the lifecycle action of a domain that has shut down (what the
+        monitor does on real Xen)."""
+        from xenvirsh.lifecycle import handle_shutdown
+
+        record = self.lookup(name, by_id=False, by_uuid=False)
+        if record.running is not None and record.running.shutdown_reason:
+            handle_shutdown(self, record, record.running.shutdown_reason)
+
+    def _wait_gone(self, domid: int, timeout: Optional[float]) -> None:
+        """Wait until the domain id is gone: shut down, or replaced by a restart."""
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while any(r.domid == domid and r.state != "in shutdown"
+                  for r in self.hypervisor.list_running()):
+            if deadline is not None and time.monotonic() > deadline:
+                raise OperationFailed(f"domain did not shut down within {timeout:g} seconds")
+            time.sleep(0.2)
+
+    def set_memory(self, record: DomainRecord, kib: int, *, live: bool, config: bool,
+                   maximum: bool = False) -> None:
+        """virsh setmem / setmaxmem with libvirt's --live/--config rules."""
+        _refuse_domain0_config(record, config)
+        live_def = self.definition(record) if live else None
+        total = (live_def or self.definition(record, inactive=True)).memory_kib
+        if not maximum and kib > total:
+            raise XenvirshError("invalid argument: cannot set memory higher than max memory")
+        if live_def is not None and record.running is not None:
+            if maximum:
+                self.hypervisor.set_max_memory(record.running.domid, kib)
+                live_def.memory_kib = kib
+            else:
+                self.hypervisor.set_memory(record.running.domid, kib)
+                live_def.current_memory_kib = kib
+            self._save_live(record, live_def)
+        if config:
+            self._edit_persistent(record, lambda d: _set_memory(d, kib, maximum))
+
+    def set_vcpus(self, record: DomainRecord, count: int, *, live: bool, config: bool,
+                  maximum: bool = False) -> None:
+        """virsh setvcpus with libvirt's rules for the libxl driver."""
+        if maximum and live:
+            raise XenvirshError("invalid argument: invalid flag combination: (0x5)")
+        if count == 0:
+            raise XenvirshError("invalid argument: nvcpus is zero")
+        if live and record.running is None:
+            raise OperationInvalid("cannot set vcpus on an inactive domain")
+        if config and not record.persistent:
+            raise OperationInvalid("cannot change persistent config of a transient domain")
+        limit = self.node_info().cpus if maximum else self.definition(record).vcpus_max
+        if count > limit:
+            raise XenvirshError("invalid argument: requested vcpus is greater than max "
+                                f"allowable vcpus for the domain: {count} > {limit}")
+        if live and record.running is not None:
+            live_def = self.definition(record)
+            self.hypervisor.set_vcpus(record.running.domid, count)
+            live_def.vcpus = count
+            self._save_live(record, live_def)
+        if config:
+            self._edit_persistent(record, lambda d: _set_vcpus(d, count, maximum))
+
+    def dump_path(self, name: str) -> str:
+        import time
+
+        return str(self.status_dir / "dump" / f"{name}-{int(time.time())}.core")
+
+    def _running(self, record: DomainRecord) -> RunningDomain:
+        _refuse_domain0(record)
+        if record.running is None:
+            raise OperationInvalid("domain is not running")
+        return record.running
+
+    def _save_live(self, record: DomainRecord, dom: Domain) -> None:
+        if record.running is not None and record.running.marker is not None:
+            self.hypervisor.update_marker(record.running.domid, format_domain(dom, secure=True))
+
+    def _edit_persistent(self, record: DomainRecord, change: Callable[[Domain], None]) -> None:
+        if not record.persistent:
+            raise OperationInvalid("cannot change persistent config of a transient domain")
+        with self.store.locked():
+            dom = self.definition(record, inactive=True)
+            change(dom)
+            self.store.save(dom.name, format_domain(dom, secure=True))
 
     def suspend(self, record: DomainRecord) -> None:
         _refuse_domain0(record)
@@ -271,7 +393,7 @@ class Connection:
             return {}
         return {str(k): str(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}
 
-    def _remember_shutoff(self, uuid: str, reason: str) -> None:
+    def remember_shutoff(self, uuid: str, reason: str) -> None:
         self._update_shutoff(uuid, reason)
 
     def _forget_shutoff(self, uuid: str) -> None:
@@ -287,6 +409,30 @@ class Connection:
             reasons[uuid] = reason
         self.status_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic_write(self.status_dir / "shutoff.json", json.dumps(reasons).encode())
+
+
+def _set_memory(dom: Domain, kib: int, maximum: bool) -> None:
+    if maximum:
+        dom.memory_kib = kib
+        dom.current_memory_kib = min(dom.current_memory_kib, kib)
+    else:
+        dom.current_memory_kib = kib
+
+
+def _set_vcpus(dom: Domain, count: int, maximum: bool) -> None:
+    if maximum:
+        dom.vcpus_max = count
+        dom.vcpus = min(dom.vcpus, count)
+    else:
+        if count > dom.vcpus_max:
+            raise XenvirshError("invalid argument: requested vcpus is greater than max "
+                                f"allowable vcpus for the domain: {count} > {dom.vcpus_max}")
+        dom.vcpus = count
+
+
+def _refuse_domain0_config(record: DomainRecord, config: bool) -> None:
+    if config and record.name == DOMAIN0:
+        raise OperationInvalid("Domain-0 does not support requested operation")
 
 
 def _refuse_domain0(record: DomainRecord) -> None:

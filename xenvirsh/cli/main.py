@@ -30,6 +30,8 @@ COMMANDS = {
         ("define", "undefine", "create", "start", "destroy", "suspend", "resume",
          "autostart", "list", "dominfo", "domstate", "domid", "domname", "domuuid",
          "dumpxml"), "domain_cmds"),
+    **dict.fromkeys(("shutdown", "reboot", "setmem", "setmaxmem", "setvcpus"),
+                    "lifecycle_cmds"),
     **dict.fromkeys(("nodeinfo", "capabilities", "version", "uri"), "host_cmds"),
 }
 

@@ -33,6 +33,8 @@ class RunningDomain:
     # the domain XML xenvirsh stored when it started the domain; None when the
     # domain was started by another toolstack (xl, libvirt)
     marker: Optional[str] = None
+    # why a domain in shutdown stopped: poweroff, reboot, crash, suspend
+    shutdown_reason: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class Hypervisor(Protocol):
     """The hypervisor calls; everything else is shared code."""
 
     host: Host
+    # True when a guest's shutdown is reported by the call that asked for it
+    # (the simulated host), so that the connection applies the lifecycle
+    # action itself instead of a monitor process
+    immediate_shutdown: bool
 
     def list_running(self) -> List[RunningDomain]: ...
 
@@ -62,6 +68,22 @@ class Hypervisor(Protocol):
     def pause(self, domid: int) -> None: ...
 
     def unpause(self, domid: int) -> None: ...
+
+    def shutdown(self, domid: int, *, paravirt: bool = True, acpi: bool = True) -> None: ...
+
+    def reboot(self, domid: int) -> None: ...
+
+    def rename(self, domid: int, new_name: str) -> None: ...
+
+    def core_dump(self, domid: int, path: str) -> None: ...
+
+    def set_memory(self, domid: int, kib: int) -> None: ...
+
+    def set_max_memory(self, domid: int, kib: int) -> None: ...
+
+    def set_vcpus(self, domid: int, count: int) -> None: ...
+
+    def update_marker(self, domid: int, marker: str) -> None: ...
 
     def node_info(self) -> NodeInfo: ...
 

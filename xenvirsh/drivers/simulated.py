@@ -15,7 +15,7 @@ import fcntl
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 from xenvirsh.drivers.base import NodeInfo, RunningDomain
 from xenvirsh.errors import OperationFailed, SystemError_
@@ -44,6 +44,9 @@ def state_directory(environ: Any = os.environ) -> Path:
 
 class SimulatedHypervisor:
     """The hypervisor calls of test:///default."""
+
+    # a simulated guest obeys a shutdown request at once
+    immediate_shutdown = True
 
     def __init__(self, directory: Path, host: Host = TEST_HOST) -> None:
         self.directory = directory
@@ -85,10 +88,44 @@ class SimulatedHypervisor:
             state["domains"].pop(str(domid), None)
 
     def pause(self, domid: int) -> None:
-        self._set_state(domid, "paused", "user")
+        self._update(domid, state="paused", reason="user")
 
     def unpause(self, domid: int) -> None:
-        self._set_state(domid, "running", "unpaused")
+        self._update(domid, state="running", reason="unpaused")
+
+    def shutdown(self, domid: int, *, paravirt: bool = True, acpi: bool = True) -> None:
+        del paravirt, acpi  # a simulated guest honours either request
+        self._update(domid, state="in shutdown", reason="user", shutdown_reason="poweroff")
+
+    def reboot(self, domid: int) -> None:
+        self._update(domid, state="in shutdown", reason="user", shutdown_reason="reboot")
+
+    def crash(self, domid: int) -> None:
+        """What a guest panic looks like to the toolstack (for tests and demos)."""
+        self._update(domid, state="crashed", reason="panicked", shutdown_reason="crash")
+
+    def rename(self, domid: int, new_name: str) -> None:
+        self._update(domid, name=new_name, marker=None)
+
+    def core_dump(self, domid: int, path: str) -> None:
+        with self._state() as state:
+            entry = self._entry(state, domid)
+        dump = Path(path)
+        dump.parent.mkdir(parents=True, exist_ok=True)
+        # a simulated guest has no memory image: the dump records what it was
+        dump.write_text(json.dumps({"simulated_core_of": entry["name"], "domid": domid}))
+
+    def set_memory(self, domid: int, kib: int) -> None:
+        self._update(domid, current_memkb=kib)
+
+    def set_max_memory(self, domid: int, kib: int) -> None:
+        self._update(domid, max_memkb=kib)
+
+    def set_vcpus(self, domid: int, count: int) -> None:
+        self._update(domid, vcpus=count)
+
+    def update_marker(self, domid: int, marker: str) -> None:
+        self._update(domid, marker=marker)
 
     def node_info(self) -> NodeInfo:
         return NODE
@@ -96,11 +133,16 @@ class SimulatedHypervisor:
     def hypervisor_version(self) -> str:
         return "4.17.0"
 
-    def _set_state(self, domid: int, new_state: str, reason: str) -> None:
+    def _update(self, domid: int, **changes: Any) -> None:
         with self._state(write=True) as state:
-            entry = state["domains"].get(str(domid))
-            if entry is not None:
-                entry["state"], entry["reason"] = new_state, reason
+            self._entry(state, domid).update(changes)
+
+    @staticmethod
+    def _entry(state: State, domid: int) -> Dict[str, Any]:
+        entry: Optional[Dict[str, Any]] = state["domains"].get(str(domid))
+        if entry is None:
+            raise OperationFailed(f"domain {domid} does not exist on the simulated host")
+        return entry
 
     @contextlib.contextmanager
     def _state(self, write: bool = False) -> Iterator[State]:
@@ -153,5 +195,5 @@ def _running(domid: int, entry: Dict[str, Any]) -> RunningDomain:
         domid=domid, name=entry["name"], uuid=entry["uuid"], os_type=entry["os_type"],
         state=entry["state"], reason=entry["reason"], max_memkb=entry["max_memkb"],
         current_memkb=entry["current_memkb"], vcpus=entry["vcpus"], cpu_time_ns=0,
-        marker=entry.get("marker"),
+        marker=entry.get("marker"), shutdown_reason=entry.get("shutdown_reason"),
     )

@@ -1,0 +1,180 @@
+"""Lifecycle and resource commands: shutdown, reboot, setmem, setmaxmem, setvcpus."""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import click
+
+from xenvirsh.cli.domain_cmds import failing, say
+from xenvirsh.cli.options import command, connection, virsh_argument
+from xenvirsh.errors import XenvirshError
+from xenvirsh.formats.domxml.reader import scaled_kib
+
+
+def _modes(mode: Optional[str], verb: str) -> Tuple[str, ...]:
+    if mode is None:
+        return ()
+    modes = tuple(m.strip() for m in mode.split(","))
+    known = ("acpi", "agent", "initctl", "signal", "paravirt")
+    for item in modes:
+        if item not in known:
+            sep = "," if verb == "shutdown" else ""
+            raise XenvirshError(f"Unknown mode {item} value, expecting 'acpi', 'agent', "
+                                f"'initctl', 'signal'{sep} or 'paravirt'")
+    return modes
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.option("--mode", metavar="MODES",
+              help="Shutdown mode: paravirt (a request to the guest's PV drivers) or acpi "
+                   "(the power button); default: paravirt, then acpi.")
+@click.option("--wait", is_flag=True, help="Wait until the domain has shut down.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Give up waiting after this.")
+@click.pass_context
+def shutdown(ctx: click.Context, domain: str, mode: Optional[str], wait: bool,
+             timeout: Optional[float]) -> None:
+    """Gracefully shut down a domain; its on_poweroff action follows."""
+    modes = _modes(mode, "shutdown")
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing(f"Failed to shutdown domain '{domain}'"):
+        conn.shutdown(record, modes=modes, wait=wait, timeout=timeout)
+    say(ctx, f"Domain '{domain}' is being shutdown")
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.option("--mode", metavar="MODES", help="Reboot mode: paravirt (the only one on Xen).")
+@click.option("--wait", is_flag=True, help="Wait until the old domain is gone.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Give up waiting after this.")
+@click.pass_context
+def reboot(ctx: click.Context, domain: str, mode: Optional[str], wait: bool,
+           timeout: Optional[float]) -> None:
+    """Reboot a domain; its on_reboot action follows."""
+    modes = _modes(mode, "reboot")
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing(f"Failed to reboot domain '{domain}'"):
+        if any(m != "paravirt" for m in modes):
+            raise XenvirshError(
+                f"Operation not supported: reboot mode '{modes[0]}' is not supported by Xen")
+        conn.reboot(record, wait=wait, timeout=timeout)
+    say(ctx, f"Domain '{domain}' is being rebooted")
+
+
+def _scopes(live: bool, config: bool, current: bool, default_live: bool,
+            active: bool, persistent: bool) -> Tuple[bool, bool]:
+    """virsh's --live/--config/--current, resolved as libvirt does."""
+    if current and (live or config):
+        other = "live" if live else "config"
+        raise XenvirshError(f"Options --current and --{other} are mutually exclusive")
+    if not (live or config or current):
+        if default_live:
+            live = True
+        else:
+            current = True
+    if current:
+        live, config = active, not active
+    if live and not active:
+        raise XenvirshError("Requested operation is not valid: domain is not running")
+    if config and not persistent:
+        raise XenvirshError(
+            "Requested operation is not valid: transient domains do not have any persistent "
+            "config")
+    return live, config
+
+
+def _size_kib(size: str) -> int:
+    number, unit = size, None
+    for index, char in enumerate(size):
+        if not char.isdigit():
+            number, unit = size[:index], size[index:]
+            break
+    try:
+        return scaled_kib(number, unit, "size", True)
+    except XenvirshError:
+        raise XenvirshError(
+            f"Numeric value '{size}' for <size> option is malformed or out of range") from None
+
+
+_SCOPE_OPTIONS = (
+    click.option("--config", is_flag=True, help="Affect the next boot."),
+    click.option("--live", is_flag=True, help="Affect the running domain."),
+    click.option("--current", is_flag=True, help="Affect the current state of the domain."),
+)
+
+
+def scope_options(func):  # type: ignore[no-untyped-def]
+    for option in reversed(_SCOPE_OPTIONS):
+        func = option(func)
+    return func
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@virsh_argument("size", help_text="New memory size, as scaled integer (default KiB).")
+@scope_options
+@click.pass_context
+def setmem(ctx: click.Context, domain: str, size: str, config: bool, live: bool,
+           current: bool) -> None:
+    """Change the memory allocation (balloon target) of a domain."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    live, config = _scopes(live, config, current, True, record.active, record.persistent)
+    conn.set_memory(record, _size_kib(size), live=live, config=config)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@virsh_argument("size", help_text="New maximum memory size, as scaled integer (default KiB).")
+@scope_options
+@click.pass_context
+def setmaxmem(ctx: click.Context, domain: str, size: str, config: bool, live: bool,
+              current: bool) -> None:
+    """Change the maximum memory limit of a domain."""
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    with failing("Unable to change MaxMemorySize"):
+        live, config = _scopes(live, config, current, False, record.active,
+                               record.persistent)
+        conn.set_memory(record, _size_kib(size), live=live, config=config, maximum=True)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@virsh_argument("count", help_text="Number of virtual CPUs.")
+@click.option("--maximum", is_flag=True, help="Set the maximum (needs --config).")
+@scope_options
+@click.pass_context
+def setvcpus(ctx: click.Context, domain: str, count: str, maximum: bool, config: bool,
+             live: bool, current: bool) -> None:
+    """Change the number of virtual CPUs of a domain."""
+    if current and (live or config):
+        raise XenvirshError(
+            f"Options --current and --{'live' if live else 'config'} are mutually exclusive")
+    if maximum and not config:
+        raise XenvirshError("Option --maximum requires --config")
+    if not count.isdigit():
+        raise XenvirshError(f"Numeric value '{count}' for <count> option is malformed or "
+                            "out of range")
+    if int(count) == 0:
+        raise XenvirshError("Can't set 0 processors for a VM")
+    conn = connection(ctx)
+    record = conn.lookup(domain)
+    # libvirt's libxl driver does not resolve --current: only --live and --config count
+    if not (live or config or current):
+        live = True
+    if current:
+        raise XenvirshError("invalid argument: invalid flag combination: (0x0)")
+    conn.set_vcpus(record, int(count), live=live, config=config, maximum=maximum)
+
+
+COMMANDS = {
+    "shutdown": shutdown,
+    "reboot": reboot,
+    "setmem": setmem,
+    "setmaxmem": setmaxmem,
+    "setvcpus": setvcpus,
+}
