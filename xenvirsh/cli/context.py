@@ -18,7 +18,19 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 class State:
     uri: Optional[str] = None
     quiet: bool = False
+    # the name to show for a file read from stdin (set by the xen+ssh forwarder)
+    input_name: Optional[str] = None
     connection: Optional[Any] = None  # opened by the first command that needs it
+
+    def remote_uri(self) -> Optional[Any]:
+        """The parsed URI when it names another host (xen+ssh), else None."""
+        from xenvirsh.uri import default_uri, parse_uri
+
+        uri = parse_uri(self.uri or default_uri())
+        return uri if uri.driver == "ssh" else None
+
+    def file_label(self, path: str) -> str:
+        return self.input_name if path == "-" and self.input_name else path
 
 
 def state(ctx: click.Context) -> State:

@@ -42,9 +42,10 @@ def say(ctx: click.Context, message: str) -> None:
 def define(ctx: click.Context, file: str) -> None:
     """Define (but don't start) a domain from an XML FILE (- for stdin)."""
     conn = connection(ctx)
-    with failing(f"Failed to define domain from {file}"):
+    label = state(ctx).file_label(file)
+    with failing(f"Failed to define domain from {label}"):
         dom = conn.define(read_file(file))
-    say(ctx, f"Domain '{dom.name}' defined from {file}")
+    say(ctx, f"Domain '{dom.name}' defined from {label}")
 
 
 @command()
@@ -66,9 +67,10 @@ def undefine(ctx: click.Context, domain: str) -> None:
 def create(ctx: click.Context, file: str, paused: bool) -> None:
     """Create (start) a transient domain from an XML FILE (- for stdin)."""
     conn = connection(ctx)
-    with failing(f"Failed to create domain from {file}"):
+    label = state(ctx).file_label(file)
+    with failing(f"Failed to create domain from {label}"):
         record = conn.create(read_file(file), paused=paused)
-    say(ctx, f"Domain '{record.name}' created from {file}")
+    say(ctx, f"Domain '{record.name}' created from {label}")
 
 
 @command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Any, Callable, Optional, Tuple, TypeVar
 
 import click
 
@@ -10,6 +10,8 @@ from xenvirsh.cli.domain_cmds import failing, say
 from xenvirsh.cli.options import command, connection, virsh_argument
 from xenvirsh.errors import XenvirshError
 from xenvirsh.formats.domxml.reader import scaled_kib
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _modes(mode: Optional[str], verb: str) -> Tuple[str, ...]:
@@ -106,7 +108,7 @@ _SCOPE_OPTIONS = (
 )
 
 
-def scope_options(func):  # type: ignore[no-untyped-def]
+def scope_options(func: F) -> F:
     for option in reversed(_SCOPE_OPTIONS):
         func = option(func)
     return func

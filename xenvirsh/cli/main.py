@@ -66,11 +66,13 @@ class VirshGroup(click.Group):
               help="Hypervisor connection URI (default: $XENVIRSH_DEFAULT_URI, "
                    "$LIBVIRT_DEFAULT_URI, then xen:///system).")
 @click.option("-q", "--quiet", is_flag=True, help="Quiet mode: print only the results.")
+@click.option("--input-name", hidden=True,
+              help="Name to report for a file read from stdin (used by xen+ssh).")
 @click.version_option(__version__, "-v", "--version", message="%(version)s")
 @click.pass_context
-def cli(ctx: click.Context, uri: Optional[str], quiet: bool) -> None:
+def cli(ctx: click.Context, uri: Optional[str], quiet: bool, input_name: Optional[str]) -> None:
     """A virsh-style command line for Xen Dom0."""
-    ctx.obj = context.State(uri=uri, quiet=quiet)
+    ctx.obj = context.State(uri=uri, quiet=quiet, input_name=input_name)
 
 
 def main(argv: Optional[List[str]] = None) -> None:

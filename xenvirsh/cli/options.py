@@ -57,6 +57,9 @@ class VirshCommand(click.Command):
     then prints virsh's blank line (which ``-q`` hides), as vshCommandRun does."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        remote = context.state(ctx).remote_uri()
+        if remote is not None:
+            raise click.exceptions.Exit(forward(ctx, self, remote))
         try:
             result = super().invoke(ctx)
         except MissingOption:
@@ -67,6 +70,34 @@ class VirshCommand(click.Command):
             raise click.exceptions.Exit(1) from None
         _blank_line(ctx)
         return result
+
+
+# parameters naming a local file, which travels to a remote host on stdin
+FILE_PARAMETERS = ("file", "config", "xml")
+
+
+def forward(ctx: click.Context, cmd: click.Command, uri: Any) -> int:
+    """Run this command on the remote host named by a xen+ssh URI."""
+    from xenvirsh.drivers.remote import run_remote
+
+    state = context.state(ctx)
+    args = ["-q"] if state.quiet else []
+    stdin = None
+    command_args = [str(ctx.info_name)]
+    for param in cmd.params:
+        value = ctx.params.get(str(param.name))
+        if value is None or value is False:
+            continue
+        if isinstance(param, click.Option):
+            flag = max(param.opts, key=len)
+            command_args += [flag] if value is True else [flag, str(value)]
+        elif param.name in FILE_PARAMETERS and value is not None:
+            stdin = context.read_file(str(value))
+            args += ["--input-name", str(value)]
+            command_args.append("-")
+        else:
+            command_args.append(str(value))
+    return run_remote(uri, args + command_args, stdin=stdin, tty=cmd.name == "console")
 
 
 def _blank_line(ctx: click.Context) -> None:
