@@ -45,10 +45,13 @@ def domxml_to_native(ctx: click.Context, format_: str, xml: Optional[str],
     from xenvirsh.convert import domxml_to_native as convert
 
     if domain is not None:
-        raise XenvirshError("--domain needs a domain driver, which this build lacks")
-    if xml is None:
+        from xenvirsh.cli.domain_cmds import domain_definition_xml
+
+        data = domain_definition_xml(ctx, domain).encode()
+    elif xml is not None:
+        data = read_file(xml)
+    else:
         raise XenvirshError("need either domain or domain XML")
-    data = read_file(xml)
     host = conversion_host(state(ctx).uri)
     echo_text(ctx, convert(format_, data, host))
 
