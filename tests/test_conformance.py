@@ -10,6 +10,8 @@ only when the expected text ends with one, as libvirt 5.5.0 did).
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -100,3 +102,66 @@ def test_xml_to_sexpr(case: Case, xenvirsh) -> None:  # type: ignore[no-untyped-
     if expected.endswith("\n") and not actual.endswith("\n"):
         actual += "\n"
     assert actual == expected
+
+
+# --- optional: libvirt's complete xl/xm data, straight from a libvirt source tree ---------
+#
+# XENVIRSH_LIBVIRT_TESTS names a libvirt 11.3.0 source ``tests`` directory. The cases and
+# their directions come from the DO_TEST* lines of xlconfigtest.c and xmconfigtest.c (every
+# #ifdef there holds for Xen >= 4.13); "parse" in libvirt's macro names is XML -> cfg.
+
+LIBVIRT_TESTS = os.environ.get("XENVIRSH_LIBVIRT_TESTS")
+_MACRO = re.compile(r'^\s*(DO_TEST\w*)\("([^"]+)"', re.M)
+_DIRECTIONS = {
+    "DO_TEST": ("xml2cfg", "cfg2xml"),
+    "DO_TEST_REPLACE_VARS": ("xml2cfg", "cfg2xml"),
+    "DO_TEST_PARSE": ("xml2cfg",),
+    "DO_TEST_FORMAT": ("cfg2xml",),
+}
+# the LIBXL_FIRMWARE_DIR of libvirt's build, which the test host reproduces
+_FIRMWARE_DIR = "/usr/lib/xen/boot"
+
+
+def _libvirt_cases(suite: str) -> List[Any]:
+    if not LIBVIRT_TESTS:
+        return [pytest.param(None, None, None, marks=pytest.mark.skip(
+            reason="set XENVIRSH_LIBVIRT_TESTS to a libvirt source tests/ directory"))]
+    program = Path(LIBVIRT_TESTS) / f"{suite}configtest.c"
+    found = []
+    for macro, name in _MACRO.findall(program.read_text()):
+        for direction in _DIRECTIONS[macro]:
+            found.append(pytest.param(name, direction, macro == "DO_TEST_REPLACE_VARS",
+                                      id=f"{name}-{direction}"))
+    return found
+
+
+def _libvirt_check(xenvirsh, tmp_path: Path, suite: str, name: str,  # type: ignore[no-untyped-def]
+                   direction: str, replace: bool) -> None:
+    data = Path(LIBVIRT_TESTS or "") / f"{suite}configdata"
+    cfg, xml = data / f"test-{name}.cfg", data / f"test-{name}.xml"
+    fmt = f"xen-{suite}"
+    if direction == "xml2cfg":
+        source = xml
+        if replace:
+            source = tmp_path / xml.name
+            source.write_text(xml.read_text().replace("/LIBXL_FIRMWARE_DIR", _FIRMWARE_DIR))
+        out = _convert(xenvirsh, "domxml-to-native", fmt, str(source))
+        assert _v11(out) == _read(cfg)
+    else:
+        joined = tmp_path / cfg.name
+        joined.write_text(_read(cfg))
+        out = _convert(xenvirsh, "domxml-from-native", "--security-info", fmt, str(joined))
+        expected = _read(xml).replace("/LIBXL_FIRMWARE_DIR", _FIRMWARE_DIR)
+        assert _v11(out) == expected
+
+
+@pytest.mark.parametrize(("name", "direction", "replace"), _libvirt_cases("xl"))
+def test_libvirt_xl(xenvirsh, tmp_path: Path, name: str, direction: str,  # type: ignore[no-untyped-def]
+                    replace: bool) -> None:
+    _libvirt_check(xenvirsh, tmp_path, "xl", name, direction, replace)
+
+
+@pytest.mark.parametrize(("name", "direction", "replace"), _libvirt_cases("xm"))
+def test_libvirt_xm(xenvirsh, tmp_path: Path, name: str, direction: str,  # type: ignore[no-untyped-def]
+                    replace: bool) -> None:
+    _libvirt_check(xenvirsh, tmp_path, "xm", name, direction, replace)

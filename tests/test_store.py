@@ -15,7 +15,7 @@ import pytest
 from xenvirsh.errors import XMLError
 from xenvirsh.store import ConfigStore, validate_name
 
-UUIDS = ["c7a5fdb2-cdaf-9455-926a-d65c16db18%02d" % i for i in range(60)]
+UUIDS = [f"c7a5fdb2-cdaf-9455-926a-d65c16db18{i:02d}" for i in range(60)]
 
 
 def _xml(name: str, uuid: str, memory: int = 524288) -> str:
@@ -51,7 +51,7 @@ def test_save_load_delete_and_permissions(tmp_path: Path) -> None:
         "autostart"]
 
 
-def _define(env: dict, path: Path, stderr: int = subprocess.PIPE) -> "subprocess.Popen[bytes]":
+def _define(env: dict, path: Path, stderr: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "xenvirsh", "-c", "test:///default", "-q",
                              "define", str(path)], env=env, stdout=subprocess.DEVNULL,
                             stderr=stderr)

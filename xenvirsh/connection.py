@@ -302,6 +302,32 @@ class Connection:
         if config:
             self._edit_persistent(record, lambda d: _set_vcpus(d, count, maximum))
 
+    def console_path(self, record: DomainRecord, devname: Optional[str] = None) -> str:
+        running = self._running(record)
+        return self.hypervisor.console_path(running.domid, devname)
+
+    def first_autostart_this_boot(self) -> bool:
+        """True once per host boot: the marker lives in the runtime directory,
+        which the host empties when it boots."""
+        marker = self.status_dir / "autostarted"
+        if marker.exists():
+            return False
+        self.status_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        marker.touch()
+        return True
+
+    def autostart_all(self) -> List[Tuple[str, Optional[str]]]:
+        """Start every inactive domain marked autostart: (name, error or None)."""
+        results: List[Tuple[str, Optional[str]]] = []
+        for record in self.domains():
+            if record.persistent and record.autostart and not record.active:
+                try:
+                    self.start(record)
+                    results.append((record.name, None))
+                except XenvirshError as err:
+                    results.append((record.name, str(err)))
+        return results
+
     def dump_path(self, name: str) -> str:
         import time
 

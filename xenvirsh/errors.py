@@ -70,3 +70,17 @@ class NoDomain(XenvirshError):
 class SystemError_(XenvirshError):
     """A failing system call; the detail already names the file and errno text."""
 
+
+
+class NoNetwork(XenvirshError):
+    prefix = "Network not found"
+
+
+class NoSecret(XenvirshError):
+    prefix = "Secret not found"
+
+
+class NoSupport(XenvirshError):
+    """libvirt's VIR_ERR_NO_SUPPORT."""
+
+    prefix = "this function is not supported by the connection driver"

@@ -10,6 +10,8 @@ also what conversions use when no hypervisor is at hand.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Tuple
 
@@ -48,6 +50,17 @@ def _fixed_shadow(kib: int) -> Callable[[int, int], int]:
     return lambda _max_memkb, _vcpus: kib
 
 
+def _emulator_problem(path: str) -> Optional[str]:
+    """libvirt's virFileExists and virFileIsExecutable (a regular file with an x bit)."""
+    if not os.access(path, os.F_OK):
+        return "not found"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "is not executable"
+    return None if stat.S_ISREG(mode) and mode & 0o111 else "is not executable"
+
+
 @dataclass(frozen=True)
 class Host:
     arch: str
@@ -75,8 +88,22 @@ class Host:
     emulator_type: Callable[[Optional[str]], str] = field(
         default=lambda _path: "qemu_xen", compare=False
     )
-    # whether an emulator path exists and is executable
-    emulator_usable: Callable[[str], bool] = field(default=lambda _path: True, compare=False)
+    # why an emulator path cannot be used ("not found", "is not executable"), or None
+    emulator_problem: Callable[[str], Optional[str]] = field(
+        default=_emulator_problem, compare=False
+    )
+    # libxl_get_max_cpus: the width of the host CPU bitmaps libxl allocates
+    max_cpus: int = 64
+    # libxl_get_physinfo nr_nodes: host NUMA nodes for a guest's virtual NUMA nodes
+    numa_nodes: int = 1
+    # the bridge of a libvirt virtual network, None when there is no such network
+    network_bridge: Callable[[str], Optional[str]] = field(
+        default=lambda _name: None, compare=False
+    )
+    # (bus, device) of the USB device with this vendor and product id, if plugged in
+    find_usb_device: Callable[[Optional[int], Optional[int]], Optional[Tuple[int, int]]] = field(
+        default=lambda _vendor, _product: None, compare=False
+    )
 
     def lookup(
         self, os_type: Optional[str], arch: Optional[str], virt_type: Optional[str] = "xen"
@@ -144,5 +171,9 @@ TEST_HOST = Host(
         GuestCaps("xenpvh", "x86_64", 64, _TEST_EMULATOR, None, ("xenpvh",)),
     ),
     nested_hvm=True,
+    # libxlxml2domconfigtest's port range and libxlmock's physinfo; the mock leaves
+    # the host CPU count undefined, so max_cpus keeps its default
+    vnc_port_max=6000,
+    numa_nodes=6,
 )
 """libvirt's Xen test host (tests/testutilsxen.c and libxlmock.c)."""

@@ -76,10 +76,13 @@ def create(ctx: click.Context, file: str, paused: bool) -> None:
 @command()
 @virsh_argument("domain", help_text="Name or uuid of the inactive domain.")
 @click.option("--paused", is_flag=True, help="Leave the guest paused after start.")
+@click.option("--console", "console_", is_flag=True,
+              help="Attach to the guest's console once it has started.")
 @click.option("--dry-run", is_flag=True,
               help="Print the libxl domain configuration instead of starting.")
 @click.pass_context
-def start(ctx: click.Context, domain: str, paused: bool, dry_run: bool) -> None:
+def start(ctx: click.Context, domain: str, paused: bool, console_: bool,
+          dry_run: bool) -> None:
     """Start a (previously defined) inactive domain."""
     conn = connection(ctx)
     record = conn.lookup(domain, by_id=False)
@@ -89,8 +92,12 @@ def start(ctx: click.Context, domain: str, paused: bool, dry_run: bool) -> None:
         if dry_run:
             echo_text(ctx, conn.libxl_config(conn.definition(record, inactive=True)))
             return
-        conn.start(record, paused=paused)
+        record = conn.start(record, paused=paused)
     say(ctx, f"Domain '{record.name}' started")
+    if console_:
+        from xenvirsh.cli.lifecycle_cmds import attach_console
+
+        attach_console(ctx, conn, record)
 
 
 @command()
@@ -141,6 +148,30 @@ def autostart(ctx: click.Context, domain: str, disable: bool) -> None:
     with failing(f"Failed to {verb} domain '{domain}' as autostarted"):
         conn.set_autostart(record, not disable)
     say(ctx, f"Domain '{domain}' {verb}ed as autostarted")
+
+
+@command("autostart-all")
+@click.option("--force", is_flag=True, help="Start them even if this boot already did.")
+@click.pass_context
+def autostart_all(ctx: click.Context, force: bool) -> None:
+    """Start every persistent domain marked autostart that is not running.
+
+    Meant for host boot (the xenvirsh-autostart.service unit): it runs once per
+    boot, marked by a file in the runtime directory, unless --force is given.
+    """
+    conn = connection(ctx)
+    if not conn.first_autostart_this_boot() and not force:
+        say(ctx, "Autostart already ran during this boot")
+        return
+    failures = 0
+    for name, error in conn.autostart_all():
+        if error is None:
+            say(ctx, f"Domain '{name}' started")
+        else:
+            failures += 1
+            click.echo(f"error: Failed to autostart domain '{name}'\nerror: {error}", err=True)
+    if failures:
+        raise click.exceptions.Exit(1)
 
 
 @command("list")
@@ -256,6 +287,7 @@ COMMANDS = {
     "suspend": suspend,
     "resume": resume,
     "autostart": autostart,
+    "autostart-all": autostart_all,
     "list": list_,
     "dominfo": dominfo,
     "domstate": domstate,

@@ -173,7 +173,38 @@ def setvcpus(ctx: click.Context, domain: str, count: str, maximum: bool, config:
     conn.set_vcpus(record, int(count), live=live, config=config, maximum=maximum)
 
 
+def attach_console(ctx: click.Context, conn: Any, record: Any,
+                   devname: Optional[str] = None, force: bool = False) -> None:
+    """virsh's console session: a banner, then the raw terminal until Ctrl + ]."""
+    import os
+
+    from xenvirsh.console import attach
+
+    if not record.active:
+        raise XenvirshError("The domain is not running")
+    if not os.isatty(0) and not force:
+        raise XenvirshError("Cannot run interactive console without a controlling TTY")
+    path = conn.console_path(record, devname)
+    say(ctx, f"Connected to domain '{record.name}'\nEscape character is ^] (Ctrl + ])")
+    attach(path)
+
+
+@command()
+@virsh_argument("domain", help_text="Domain name, id or uuid.")
+@click.option("--devname", metavar="NAME", help="Console or serial device (serial0, console1).")
+@click.option("--force", is_flag=True, help="Attach even without a controlling terminal.")
+@click.option("--safe", is_flag=True, help="Accepted for virsh compatibility.")
+@click.pass_context
+def console(ctx: click.Context, domain: str, devname: Optional[str], force: bool,
+            safe: bool) -> None:
+    """Connect the terminal to the guest's console (leave with Ctrl + ])."""
+    del safe  # xenconsoled gives one reader per console already
+    conn = connection(ctx)
+    attach_console(ctx, conn, conn.lookup(domain), devname, force)
+
+
 COMMANDS = {
+    "console": console,
     "shutdown": shutdown,
     "reboot": reboot,
     "setmem": setmem,

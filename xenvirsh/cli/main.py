@@ -28,9 +28,9 @@ COMMANDS = {
     "native-convert": "convert_cmds",
     **dict.fromkeys(
         ("define", "undefine", "create", "start", "destroy", "suspend", "resume",
-         "autostart", "list", "dominfo", "domstate", "domid", "domname", "domuuid",
+         "autostart", "autostart-all", "list", "dominfo", "domstate", "domid", "domname", "domuuid",
          "dumpxml"), "domain_cmds"),
-    **dict.fromkeys(("shutdown", "reboot", "setmem", "setmaxmem", "setvcpus"),
+    **dict.fromkeys(("shutdown", "reboot", "setmem", "setmaxmem", "setvcpus", "console"),
                     "lifecycle_cmds"),
     **dict.fromkeys(("nodeinfo", "capabilities", "version", "uri"), "host_cmds"),
 }

@@ -52,7 +52,9 @@ class NodeInfo:
 class Hypervisor(Protocol):
     """The hypervisor calls; everything else is shared code."""
 
-    host: Host
+    @property
+    def host(self) -> Host: ...
+
     # True when a guest's shutdown is reported by the call that asked for it
     # (the simulated host), so that the connection applies the lifecycle
     # action itself instead of a monitor process
@@ -84,6 +86,8 @@ class Hypervisor(Protocol):
     def set_vcpus(self, domid: int, count: int) -> None: ...
 
     def update_marker(self, domid: int, marker: str) -> None: ...
+
+    def console_path(self, domid: int, devname: Optional[str]) -> str: ...
 
     def node_info(self) -> NodeInfo: ...
 

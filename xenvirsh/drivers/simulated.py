@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from xenvirsh.drivers.base import NodeInfo, RunningDomain
-from xenvirsh.errors import OperationFailed, SystemError_
+from xenvirsh.errors import OperationFailed, OperationUnsupported, SystemError_
 from xenvirsh.host import TEST_HOST, Host
 from xenvirsh.store import atomic_write
 
@@ -50,7 +50,11 @@ class SimulatedHypervisor:
 
     def __init__(self, directory: Path, host: Host = TEST_HOST) -> None:
         self.directory = directory
-        self.host = host
+        self._host = host
+
+    @property
+    def host(self) -> Host:
+        return self._host
 
     def list_running(self) -> List[RunningDomain]:
         with self._state() as state:
@@ -126,6 +130,10 @@ class SimulatedHypervisor:
 
     def update_marker(self, domid: int, marker: str) -> None:
         self._update(domid, marker=marker)
+
+    def console_path(self, domid: int, devname: Optional[str]) -> str:
+        del domid, devname
+        raise OperationUnsupported("the simulated host runs no guests, so it has no consoles")
 
     def node_info(self) -> NodeInfo:
         return NODE

@@ -12,28 +12,59 @@ CpuSet = FrozenSet[int]
 # Bitmaps of vcpus and host cpus are bounded by libvirt's VIR_DOMAIN_CPUMASK_LEN.
 CPUMASK_LEN = 4096
 
-_ITEM = re.compile(r"\s*(\^?)\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+_SPACES = frozenset(" \t\n\v\f\r")
+_DIGITS = re.compile(r"[0-9]+")
+_SIGNED = re.compile(r"[+-]?[0-9]+")
+_INT_MAX = 2**31 - 1
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _SPACES:
+        pos += 1
+    return pos
 
 
 def parse_bitmap(text: Optional[str], limit: int = CPUMASK_LEN) -> CpuSet:
-    """Parse ``N``, ``N-M`` and ``^N`` items separated by commas, in order."""
-    if text is None or not text.strip():
-        raise InvalidArgument(f"Failed to parse bitmap '{text or ''}'")
+    """virBitmapParse: ``N``, ``N-M`` and ``^N`` items separated by commas, in order.
+
+    Blanks may surround items and dashes, a trailing comma is allowed, and every
+    bit must be below ``limit``.
+    """
+    error = InvalidArgument(f"Failed to parse bitmap '{text or ''}'")
+    if text is None:
+        raise error
     bits: set[int] = set()
-    for item in text.split(","):
-        match = _ITEM.match(item)
-        if not match:
-            raise InvalidArgument(f"Failed to parse bitmap '{text}'")
-        neg, first, last = match.group(1), int(match.group(2)), match.group(3)
-        if neg:
-            if last is not None:
-                raise InvalidArgument(f"Failed to parse bitmap '{text}'")
-            bits.discard(first)
-            continue
-        end = first if last is None else int(last)
-        if end < first or end >= limit:
-            raise InvalidArgument(f"Failed to parse bitmap '{text}'")
-        bits.update(range(first, end + 1))
+    pos = _skip_spaces(text, 0)
+    if pos == len(text):
+        raise error
+    while pos < len(text):
+        negate = text.startswith("^", pos)
+        pos += negate
+        number = _DIGITS.match(text, pos)
+        if number is None or int(number.group()) > _INT_MAX:
+            raise error
+        first = int(number.group())
+        pos = _skip_spaces(text, number.end())
+        if pos == len(text) or text[pos] == ",":
+            if first >= limit:
+                raise error
+            if negate:
+                bits.discard(first)
+            else:
+                bits.add(first)
+        elif text[pos] == "-":
+            last_match = _SIGNED.match(text, _skip_spaces(text, pos + 1))
+            if negate or last_match is None or abs(int(last_match.group())) > _INT_MAX:
+                raise error
+            last = int(last_match.group())
+            if last < first or last >= limit:
+                raise error
+            bits.update(range(first, last + 1))
+            pos = _skip_spaces(text, last_match.end())
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_spaces(text, pos + 1)
+        elif pos < len(text):
+            raise error
     return frozenset(bits)
 
 

@@ -83,6 +83,8 @@ class Disk:
     path: Optional[str] = None  # file/dev path or network image name
     protocol: Optional[str] = None  # network disks: rbd, nbd, ...
     hosts: List[NetHost] = field(default_factory=list)
+    snapshot: Optional[str] = None  # network disks: <snapshot name>
+    config_file: Optional[str] = None  # network disks: <config file>
     auth: Optional[DiskAuth] = None
     startup_policy: Optional[str] = None
     backend_domain: Optional[str] = None
@@ -256,6 +258,7 @@ class Graphics:
 @dataclass
 class Sound:
     model: str = "sb16"
+    streams: int = 0  # virtio only
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 

@@ -120,6 +120,13 @@ NET_TYPES: Names = (
     "user", "ethernet", "vhostuser", "server", "client", "mcast", "network", "bridge",
     "internal", "direct", "hostdev", "udp", "vdpa", "null", "vds",
 )
+# interface models libvirt knows by name (matched case-insensitively); others are strings
+NET_MODELS: Names = (
+    "unknown", "netfront", "rtl8139", "virtio", "e1000", "e1000e", "igb",
+    "virtio-transitional", "virtio-non-transitional", "usb-net", "spapr-vlan", "lan9118",
+    "scm91c111", "vlance", "vmxnet", "vmxnet2", "vmxnet3", "Am79C970A", "Am79C973",
+    "82540EM", "82545EM", "82543GC",
+)
 VIRTUALPORT_TYPES: Names = ("none", "802.1Qbg", "802.1Qbh", "openvswitch", "midonet")
 # which <parameters> each virtualport type keeps, in libvirt's output order
 VIRTUALPORT_PARAMS = {

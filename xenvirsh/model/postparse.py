@@ -117,6 +117,9 @@ def _devices(dom: Domain, host: Host) -> None:
     for inp in dev.inputs:
         if inp.bus is None:
             inp.bus = _default_input_bus(dom, inp)
+    for sound in dev.sounds:
+        if sound.model == "virtio" and not sound.streams:
+            sound.streams = 2
 
 
 def _disk(dom: Domain, disk: Disk) -> None:
@@ -348,6 +351,15 @@ def validate(dom: Domain, host: Host) -> None:
                 f"XEN does not support device assignment mode '{hostdev.driver_name}'"
             )
     _check_duplicate_disks(dom)
+    _check_lifecycle(dom)
+
+
+def _check_lifecycle(dom: Domain) -> None:
+    """virDomainDefLifecycleActionAllowed: no core dumps on poweroff or reboot."""
+    for event in ("poweroff", "reboot"):
+        action = getattr(dom, f"on_{event}")
+        if action.startswith("coredump-"):
+            raise ConfigUnsupported(f"Lifecycle event '{event}' doesn't support '{action}' action")
 
 
 def _check_duplicate_disks(dom: Domain) -> None:

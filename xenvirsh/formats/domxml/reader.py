@@ -721,6 +721,8 @@ def _read_disk_source(source: Element, disk: Disk) -> None:
                     f"can't split path '{disk.path}' into pool name and image name"
                 )
         disk.hosts = [_read_net_host(h) for h in source.findall("host")]
+        disk.snapshot = _attr_of(source, "snapshot", "name")
+        disk.config_file = _attr_of(source, "config", "file")
     else:
         raise ConfigUnsupported(f"unsupported disk type '{disk.type}'")
     auth = source.find("auth")
@@ -1222,7 +1224,8 @@ def _read_listens(el: Element, gtype: str) -> List[GraphicsListen]:
 def _read_sound(el: Element) -> Sound:
     model = props.enum(el, "model", enums.SOUND_MODELS, required=True)
     assert model is not None
-    return Sound(model=model, info=_read_device_info(el))
+    streams = props.uint(el, "streams", nonzero=True) if model == "virtio" else None
+    return Sound(model=model, streams=streams or 0, info=_read_device_info(el))
 
 
 def _read_video(el: Element) -> Video:

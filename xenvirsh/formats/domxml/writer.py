@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Iterable, List, Optional, Sequence, Tuple
 
+from xenvirsh.errors import InternalError
 from xenvirsh.model import enums
-from xenvirsh.model.bitmap import format_bitmap
+from xenvirsh.model.bitmap import CPUMASK_LEN, format_bitmap
 from xenvirsh.model.domain import (
     CPU,
     ChrDevice,
@@ -123,7 +124,7 @@ def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -
     out.text_element("currentMemory", dom.current_memory_kib, [("unit", "KiB")])
     _vcpu(out, dom)
     _cputune(out, dom)
-    if dom.os.bootloader:
+    if dom.os.bootloader is not None:
         out.text_element("bootloader", dom.os.bootloader)
         out.text_element("bootloader_args", dom.os.bootloader_args)
     _os(out, dom)
@@ -146,7 +147,8 @@ def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -
 
 def _vcpu(out: _Out, dom: Domain) -> None:
     attrs: List[Tuple[str, Optional[object]]] = [("placement", dom.placement)]
-    if dom.cpumask:
+    # libvirt leaves out a mask that has every bit set
+    if dom.cpumask is not None and len(dom.cpumask) < CPUMASK_LEN:
         attrs.append(("cpuset", format_bitmap(dom.cpumask)))
     if dom.vcpus < dom.vcpus_max:
         attrs.append(("current", dom.vcpus))
@@ -178,7 +180,7 @@ def _os(out: _Out, dom: Domain) -> None:
             ("type", loader.type),
             ("format", loader.format),
         ]
-        if loader.path is not None:
+        if loader.path:
             out.text_element("loader", loader.path, attrs)
         else:
             out.empty("loader", attrs)
@@ -250,6 +252,8 @@ def _hyperv(out: _Out, feats: Features) -> None:
 
 
 def _cpu(out: _Out, cpu: CPU) -> None:
+    if cpu.mode == "custom" and not cpu.model and cpu.features:
+        raise InternalError("Non-empty feature list specified without CPU model")
     attrs: List[Tuple[str, Optional[object]]] = []
     if cpu.mode != "custom" or cpu.model:
         attrs.append(("mode", cpu.mode))
@@ -355,7 +359,8 @@ def _devices(out: _Out, dom: Domain, *, secure: bool, inactive: bool) -> None:
     for sound in dev.sounds:
         info = _Out()
         _device_info(info, sound.info)
-        out.element("sound", [("model", sound.model)], info)
+        streams = sound.streams if sound.model == "virtio" else None
+        out.element("sound", [("model", sound.model), ("streams", streams)], info)
     for video in dev.videos:
         _video(out, video)
     for hostdev in dev.hostdevs:
@@ -386,6 +391,8 @@ def _disk(out: _Out, disk: Disk) -> None:
         for host in disk.hosts:
             source.empty("host", [("name", host.name), ("port", host.port or None),
                                   ("transport", host.transport), ("socket", host.socket)])
+        source.empty("snapshot", [("name", disk.snapshot)])
+        source.empty("config", [("file", disk.config_file)])
         if disk.auth is not None:
             _disk_auth(source, disk)
         src_attrs: List[Tuple[str, Optional[object]]] = [
@@ -493,11 +500,16 @@ def _virtualport(out: _Out, net: Interface) -> None:
 
 def _bandwidth(out: _Out, net: Interface) -> None:
     children = _Out()
+    if net.inbound is None and net.outbound is None:
+        return
     for tag, rate in (("inbound", net.inbound), ("outbound", net.outbound)):
-        if rate is not None:
+        # libvirt prints a rate only when it has an average or a floor
+        if rate is not None and (rate.average or rate.floor):
             children.empty(tag, [("average", rate.average), ("peak", rate.peak),
                                  ("floor", rate.floor), ("burst", rate.burst)])
-    out.element("bandwidth", (), children)
+    out.open("bandwidth")
+    out.lines.extend("  " * out.depth + line for line in children.lines)
+    out.close("bandwidth")
 
 
 def _chr(out: _Out, chr_dev: ChrDevice, *, inactive: bool) -> None:
