@@ -123,12 +123,15 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("libxl_domain_reboot", [_CTX, _DOMID, _AO_HOW], c_int, check_rc, changed=_AO),
     Binding("libxl_send_trigger", [_CTX, _DOMID, c_int, c_uint32, _AO_HOW], c_int, check_rc,
             changed=_AO),
+    Binding("libxl_domain_rename", [_CTX, _DOMID, c_char_p, c_char_p], c_int, check_rc),
+    Binding("libxl_domain_core_dump", [_CTX, _DOMID, c_char_p, _AO_HOW], c_int, check_rc),
 
     # memory and vcpus (64-bit memkb since 4.8)
     Binding("libxl_set_memory_target", [_CTX, _DOMID, c_int64, c_int, c_int], c_int, check_rc,
             changed=(4, 8)),
     Binding("libxl_domain_setmaxmem", [_CTX, _DOMID, c_uint64], c_int, check_rc,
             changed=(4, 8)),
+    Binding("libxl_get_required_shadow_memory", [c_ulong, c_uint], c_ulong, None),
     Binding("libxl_bitmap_init", [_PTR], None, None),
     Binding("libxl_bitmap_dispose", [_PTR], None, None),
     Binding("libxl_cpu_bitmap_alloc", [_CTX, _PTR, c_int], c_int, check_rc),

@@ -304,7 +304,19 @@ class Context:
         """E.g. Trigger.POWER: the ACPI power button (HVM guests only)."""
         self._call("libxl_send_trigger", self._ctx, domid, int(trigger), vcpu, None)
 
+    def rename_domain(self, domid: int, new_name: str) -> None:
+        """Give a running domain another name (whatever its current one)."""
+        self._call("libxl_domain_rename", self._ctx, domid, None, new_name.encode())
+
+    def core_dump(self, domid: int, path: str) -> None:
+        """Write the domain's memory image to ``path`` (the domain keeps running)."""
+        self._call("libxl_domain_core_dump", self._ctx, domid, path.encode(), None)
+
     # -- memory and vcpus -------------------------------------------------
+
+    def required_shadow_memory(self, max_memkb: int, vcpus: int) -> int:
+        """The shadow memory (KiB) libxl reserves for a guest of this size."""
+        return int(self._call("libxl_get_required_shadow_memory", max_memkb, vcpus))
 
     def set_memory_target(self, domid: int, target_kb: int, relative: bool = False,
                           enforce: bool = True) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import socket
 from typing import Any, List, Optional
 
 import libxl_shim
@@ -75,7 +76,7 @@ class LibxlHypervisor:
     @property
     def host(self) -> Host:
         if self._host is None:
-            self._host = _describe_host(self.context.physinfo())
+            self._host = _describe_host(self.context)
         return self._host
 
     def node_info(self) -> NodeInfo:
@@ -169,7 +170,8 @@ class LibxlHypervisor:
                  self.context.reboot_domain, domid)
 
     def rename(self, domid: int, new_name: str) -> None:
-        self._do("Failed to rename domain", self.context.rename_domain, domid, new_name)
+        self._do(f"Failed to rename domain '{domid}'", self.context.rename_domain, domid,
+                 new_name)
 
     def core_dump(self, domid: int, path: str) -> None:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
@@ -253,8 +255,20 @@ def _first_existing(patterns: List[str]) -> Optional[str]:
     return None
 
 
-def _describe_host(phys: Any) -> Host:
+def _vnc_port_free(port: int) -> bool:
+    """Whether a VNC server could listen on ``port`` (libvirt's port allocator binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def _describe_host(context: Any) -> Host:
     """This Dom0 as libvirt's libxl driver describes it (libxlMakeCapabilities)."""
+    phys = context.physinfo()
     emulator = _first_existing(["/usr/lib/xen-*/bin/qemu-system-i386",
                                 "/usr/lib/xen/bin/qemu-system-i386",
                                 "/usr/bin/qemu-system-i386"]) or TEST_HOST.guests[0].emulator
@@ -279,4 +293,7 @@ def _describe_host(phys: Any) -> Host:
                   sockets=1, cores=phys.cores_per_socket, threads=phys.threads_per_core)
     return Host(arch="x86_64", cpu=cpu, guests=tuple(guests), firmware_dir=firmware_dir,
                 execbin_dir=os.path.dirname(emulator), nested_hvm=False,
-                channel_dir="/var/lib/xenvirsh/channel")
+                channel_dir="/var/lib/xenvirsh/channel",
+                shadow_memory=context.required_shadow_memory,
+                vnc_port_free=_vnc_port_free, max_cpus=phys.max_cpu_id + 1,
+                numa_nodes=phys.nr_nodes)
