@@ -20,9 +20,11 @@ def _parsed(entry: str) -> List[Tuple[str, Optional[str], bool, Optional[str]]]:
 
 
 @pytest.mark.parametrize("entry, channels", [
-    ("connection=pty,name=org.qemu.guest_agent.0", [("pty", None, False, "org.qemu.guest_agent.0")]),
+    ("connection=pty,name=org.qemu.guest_agent.0",
+     [("pty", None, False, "org.qemu.guest_agent.0")]),
     ("connection=socket,path=/tmp/s,name=n", [("unix", "/tmp/s", True, "n")]),
-    ("name=a,name=b,connection=pty,connection=socket,path=/a,path=/b", [("unix", "/a", True, "a")]),
+    ("name=a,name=b,connection=pty,connection=socket,path=/a,path=/b",
+     [("unix", "/a", True, "a")]),
     ("connection=ptyx,name=y", [("pty", None, False, "y")]),
     ("connection=pty,", []),
     ("", []),

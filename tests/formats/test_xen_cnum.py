@@ -25,6 +25,11 @@ from xenvirsh.formats.xen import cnum
     ("2147483648", 10, None),
     ("-2147483648", 10, -2147483648),
     ("0x1g", 16, None),
+    ("0x1f", 0, 31),
+    ("017", 0, 15),
+    ("08", 0, None),
+    ("0", 0, 0),
+    ("-010", 0, -8),
 ])
 def test_to_int(text: str, base: int, value: Optional[int]) -> None:
     assert cnum.to_int(text, base) == value

@@ -6,8 +6,13 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from xenvirsh.errors import ConfigSyntaxError, ConfigUnsupported, InternalError
-from xenvirsh.errors import InvalidArgument, NoSupport
+from xenvirsh.errors import (
+    ConfigSyntaxError,
+    ConfigUnsupported,
+    InternalError,
+    InvalidArgument,
+    NoSupport,
+)
 from xenvirsh.formats import virconf
 from xenvirsh.formats.xen import rbd, xl_disk, xm_disk
 from xenvirsh.model.domain import Disk, DiskAuth, Domain, NetHost
@@ -151,7 +156,9 @@ def test_parse_xm_drops(entry: str) -> None:
 def test_parse_xm_list_must_be_a_list() -> None:
     with pytest.raises(InternalError) as err:
         xm_disk.parse_disks(virconf.parse('disk = "phy:/x,hda,w"', dialect="xm"), Domain())
-    assert str(err.value) == "internal error: memory conf: expected a string list for 'disk' parameter"
+    assert str(err.value) == (
+        "internal error: memory conf: expected a string list for 'disk' parameter"
+    )
 
 
 @pytest.mark.parametrize("disk, entry", [
@@ -184,6 +191,7 @@ def test_format_xm_unsupported_type() -> None:
 
 def test_image_name() -> None:
     assert rbd.image_name(Disk(type="network", protocol="rbd", path="p/i")) == "i"
+    assert rbd.image_name(Disk(type="network", protocol="rbd", path="img")) == "img"
     assert rbd.image_name(Disk(path="/x")) == "/x"
     no_path: Optional[str] = rbd.image_name(Disk())
     assert no_path is None

@@ -114,7 +114,9 @@ def test_format(net: Interface, hvm: bool, text: str) -> None:
 
 def test_format_xm_netfront() -> None:
     net = Interface(mac=MAC, bridge="b", model="netfront")
-    assert _format([net], True, "xm") == f'vif = [ "mac={MAC},bridge=b,script=vif-bridge,type=netfront" ]\n'
+    assert _format([net], True, "xm") == (
+        f'vif = [ "mac={MAC},bridge=b,script=vif-bridge,type=netfront" ]\n'
+    )
 
 
 def test_format_nothing_without_interfaces() -> None:

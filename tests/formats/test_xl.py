@@ -148,7 +148,9 @@ HVM_XML = """<domain type='xen'>
     <input type='tablet' bus='usb'/>
     <graphics type='vnc' port='5901' autoport='no'/>
     <sound model='sb16'/>
-    <hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='2' function='3'/></source></hostdev>
+    <hostdev mode='subsystem' type='pci'>
+      <source><address domain='0' bus='1' slot='2' function='3'/></source>
+    </hostdev>
     <hostdev mode='subsystem' type='usb'><source><address bus='1' device='2'/></source></hostdev>
   </devices>
 </domain>

@@ -29,6 +29,15 @@ from xenvirsh.errors import ConfigSyntaxError
 
 Value = Union[int, str, List["Value"]]
 
+
+class NullString(str):
+    """libvirt's NULL string value, which its writer prints as nothing: a list
+    item ``NULL_STRING`` makes ``[  ]`` (libvirt's ``usbctrl`` for a bare
+    USB controller)."""
+
+
+NULL_STRING = NullString("")
+
 # Real configs are a few KiB.  libvirt takes up to 4 MiB (its RPC string limit) and virsh
 # reads files up to 10 MiB, but 1 MiB keeps the worst case near 45 MB and one second.
 MAX_INPUT: Final = 1024 * 1024
@@ -375,6 +384,8 @@ def _syntax_error(src: str, failure: _Failure, start: int, dialect: str) -> Conf
 
 def _format_value(value: Value) -> str:
     """virConfSaveValue: quotes chosen by content, lists as ``[ a, b ]``."""
+    if isinstance(value, NullString):
+        return ""
     if isinstance(value, str):
         if "\n" in value:
             return f'"""{value}"""'

@@ -2,10 +2,10 @@
 
 The Xen converters turn parts of config strings into numbers with glib's
 ``g_ascii_strtoll``/``g_ascii_strtoull`` wrapped by libvirt's ``virStrToLong_*``.
-Those accept leading blanks, a sign, an optional ``0x`` for base 16 and (for
-base 0) C's octal and hex prefixes; the ``*_prefix`` variants stop at the first
-character that is not a digit instead of refusing the string, and return where
-they stopped. Every function returns ``None`` where libvirt's would fail.
+Those accept leading blanks, a sign, an optional ``0x`` in base 16 and (base 0)
+C's hex and octal prefixes; the whole string must be the number.
+Every function returns ``None`` where libvirt's would fail; ``as_int`` and
+``as_uint`` are C's casts.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def _scan(text: str, base: int) -> Optional[_Scan]:
     assert lead is not None  # the pattern matches the empty string
     pos = lead.end()
     radix = base or 10
+    # bases 16 and 0 take a 0x, but only in front of a hex digit; base 0 reads a
+    # leading 0 as octal
     if base in (0, 16) and text[pos : pos + 2] in ("0x", "0X") and text[pos + 2 : pos + 3] in _HEX:
         radix = 16
         pos += 2
@@ -45,35 +47,13 @@ def _scan(text: str, base: int) -> Optional[_Scan]:
     return int(run.group(), radix), lead.group(1) == "-", run.end()
 
 
-def strtoll_prefix(text: str, base: int = 10) -> Optional[Tuple[int, int]]:
-    """g_ascii_strtoll: (value, end), or None when no digit was read or on overflow."""
-    scan = _scan(text, base)
-    if scan is None:
-        return None
-    magnitude, negative, end = scan
-    value = -magnitude if negative else magnitude
-    if not -(1 << 63) <= value < (1 << 63):
-        return None
-    return value, end
-
-
-def strtoull_prefix(text: str, base: int = 10) -> Optional[Tuple[int, bool, int]]:
-    """g_ascii_strtoull: (value, negated, end); a '-' wraps the value modulo 2**64."""
-    scan = _scan(text, base)
-    if scan is None:
-        return None
-    magnitude, negative, end = scan
-    if magnitude >= _ULLONG:
-        return None
-    return (_ULLONG - magnitude) % _ULLONG if negative else magnitude, negative, end
-
-
 def to_int(text: str, base: int = 10) -> Optional[int]:
     """virStrToLong_i over the whole string."""
-    parsed = strtoll_prefix(text, base)
-    if parsed is None or parsed[1] != len(text) or not _INT_MIN <= parsed[0] <= _INT_MAX:
+    scan = _scan(text, base)
+    if scan is None or scan[2] != len(text):
         return None
-    return parsed[0]
+    value = -scan[0] if scan[1] else scan[0]
+    return value if _INT_MIN <= value <= _INT_MAX else None
 
 
 def _to_unsigned(text: str, base: int, limit: int) -> Optional[int]:
@@ -99,10 +79,10 @@ def to_ulong(text: str, base: int = 10) -> Optional[int]:
 
 def to_ullong(text: str, base: int = 10) -> Optional[int]:
     """virStrToLong_ull over the whole string; a '-' wraps modulo 2**64."""
-    parsed = strtoull_prefix(text, base)
-    if parsed is None or parsed[2] != len(text):
+    scan = _scan(text, base)
+    if scan is None or scan[2] != len(text) or scan[0] >= _ULLONG:
         return None
-    return parsed[0]
+    return -scan[0] % _ULLONG if scan[1] else scan[0]
 
 
 def as_int(value: int) -> int:

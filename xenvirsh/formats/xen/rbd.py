@@ -26,7 +26,8 @@ def image_name(disk: Disk) -> Optional[str]:
     """libvirt's ``src->path`` of an RBD disk: the image without its pool."""
     if disk.path is None or disk.protocol not in ("rbd", "gluster"):
         return disk.path
-    return disk.path.partition("/")[2]
+    pool, slash, image = disk.path.partition("/")
+    return image if slash else pool
 
 
 def parse_rbd(text: str, disk: Disk) -> None:
@@ -40,10 +41,9 @@ def parse_rbd(text: str, disk: Disk) -> None:
     if at:
         disk.snapshot = snapshot
     disk.path = name
-    image = name.partition("/")[2] if "/" in name else name
     if colon:
         for option in _options(options):
-            _option(disk, option, image)
+            _option(disk, option, image_name(disk) or "")
 
 
 def _options(text: str) -> List[str]:

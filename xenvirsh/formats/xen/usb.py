@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 from xenvirsh.errors import ConfigUnsupported, InternalError
-from xenvirsh.formats.virconf import Conf, Value
+from xenvirsh.formats.virconf import NULL_STRING, Conf, Value
 from xenvirsh.formats.xen import cnum
 from xenvirsh.formats.xen.keyvals import walk_items
 from xenvirsh.formats.xen.values import get_string, malformed
@@ -163,6 +163,7 @@ def format_usbctrls(conf: Conf, dom: Domain) -> None:
             text = f"type=qusb,version={version},"
         if ctrl.ports is not None:
             text += f"ports={cnum.as_uint(ctrl.ports):x}"
-        entries.append(text)
+        # an empty description is libvirt's NULL string: an empty list item
+        entries.append(text or NULL_STRING)
     if entries:
         conf.set("usbctrl", entries)

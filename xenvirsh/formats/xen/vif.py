@@ -37,7 +37,7 @@ _SPACES = " \t\n\v\f\r"
 _FAMILIES = {int(socket.AF_INET): "ipv4", int(socket.AF_INET6): "ipv6"}
 
 
-def netfront_type(dialect: str) -> str:
+def _netfront_type(dialect: str) -> str:
     """The vif ``type=`` that stands for the netfront model: xl says vif, xm netfront."""
     return "vif" if dialect == "xl" else "netfront"
 
@@ -47,7 +47,7 @@ def parse_vif_list(conf: Conf, dialect: str) -> List[Interface]:
     value = conf.get("vif")
     if not isinstance(value, list):
         return []
-    typename = netfront_type(dialect)
+    typename = _netfront_type(dialect)
     return [parse_vif(item, typename) for item in value if isinstance(item, str)]
 
 
@@ -145,7 +145,7 @@ def _numeric_address(text: str) -> Tuple[str, int]:
 
 
 def format_vif_list(conf: Conf, dom: Domain, host: Host, dialect: str) -> None:
-    typename = netfront_type(dialect)
+    typename = _netfront_type(dialect)
     entries = [_format_vif(net, dom.is_hvm, typename, host) for net in dom.devices.interfaces]
     if entries:
         conf.set("vif", entries)  # type: ignore[arg-type]  # a list of strings

@@ -69,13 +69,13 @@ def _source(disk: Disk, path: str) -> None:
 
 
 def _set_local(disk: Disk, kind: str) -> None:
-    """Make the disk a local one; an RBD source keeps only its image name, as in libvirt."""
+    """Make the disk a local one. An RBD source keeps its image name (without the pool)
+    and its cephx user, as libvirt then formats them."""
     if disk.type == "network":
         disk.path = rbd.image_name(disk)
         disk.protocol = None
         disk.hosts = []
         disk.snapshot = disk.config_file = None
-        disk.auth = None
     disk.type = kind
 
 
