@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Iterator, List, Optional
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests: deterministic and quick by default (CI), no example database;
+# `pytest --hypothesis-profile=long` draws fifty times as many, randomly.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 # ../shared next to the checkout; XENVIRSH_SHARED points elsewhere
 SHARED = Path(os.environ.get("XENVIRSH_SHARED", REPO.parent / "shared"))
 CONFORMANCE = SHARED / "conformance"

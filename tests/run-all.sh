@@ -12,7 +12,7 @@ echo "run-all: installing Debian packages"
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     python3-venv python3-pip gcc libc6-dev libxen-dev groff-base man-db \
-    openssh-client openssh-server tmux >/dev/null
+    openssh-client openssh-server tmux libvirt0 >/dev/null
 
 echo "run-all: installing xenvirsh and its test dependencies into .venv"
 python3 -m venv .venv
@@ -20,7 +20,7 @@ python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
 
 echo "run-all: static checks"
-.venv/bin/ruff check xenvirsh libxl_shim tests
+.venv/bin/ruff check xenvirsh libxl_shim tests man benchmarks fuzz
 .venv/bin/mypy
 
 echo "run-all: test suite"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List
 
-from xenvirsh.formats.domxml.writer import escape
+from xenvirsh.formats.domxml.xmlout import escape
 from xenvirsh.host import Host
 
 

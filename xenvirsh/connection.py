@@ -147,9 +147,9 @@ class Connection:
             dom.id = record.running.domid
             return dom
         if record.persistent:
-            xml = self.store.load(record.name)
-            if xml is not None:
-                return parse_domain_xml(xml, self.host)
+            stored = self._load_stored(record.name)
+            if stored is not None:
+                return stored
         if record.running is not None:
             return self.definition(record)
         raise NoDomain(f"no domain with matching name '{record.name}'")
@@ -187,7 +187,11 @@ class Connection:
     def start(self, record: DomainRecord, *, paused: bool = False) -> DomainRecord:
         if record.active:
             raise OperationInvalid("Domain is already running")
-        return self.start_definition(self.definition(record, inactive=True), paused)
+        try:
+            return self.start_definition(self.definition(record, inactive=True), paused)
+        except XenvirshError:
+            self.remember_shutoff(record.uuid, "failed")  # virsh: shut off (failed)
+            raise
 
     def libxl_config(self, dom: Domain) -> str:
         """The libxl_domain_config JSON that starting ``dom`` hands to libxl."""
@@ -210,7 +214,8 @@ class Connection:
         if record.running is None:
             raise OperationInvalid("domain is not running")
         self.hypervisor.destroy(record.running.domid)
-        self.remember_shutoff(record.uuid, "destroyed")
+        if record.persistent:  # a transient domain leaves nothing behind
+            self.remember_shutoff(record.uuid, "destroyed")
 
     def shutdown(self, record: DomainRecord, *, modes: Tuple[str, ...] = (),
                  wait: bool = False, timeout: Optional[float] = None) -> None:
@@ -369,10 +374,17 @@ class Connection:
         state, reason = self.state(record)
         if record.running is not None:
             run = record.running
+            # like virsh, the size and vCPUs of the live definition: libxl's
+            # max_memkb follows the balloon target (plus a slack), and vCPUs the
+            # guest has not brought online yet still count. Only a domain another
+            # toolstack started is described by the hypervisor alone.
+            live = self.definition(record) if run.marker is not None else None
             return DomainInfo(
                 id=run.domid, name=record.name, uuid=record.uuid, os_type=run.os_type,
-                state=state, reason=reason, vcpus=run.vcpus, cpu_time_ns=run.cpu_time_ns,
-                max_memory_kib=run.max_memkb, used_memory_kib=run.current_memkb,
+                state=state, reason=reason, vcpus=live.vcpus if live else run.vcpus,
+                cpu_time_ns=run.cpu_time_ns,
+                max_memory_kib=live.memory_kib if live else run.max_memkb,
+                used_memory_kib=run.current_memkb,
                 persistent=record.persistent, autostart=record.autostart, owner=record.owner,
             )
         dom = self.definition(record)
@@ -394,10 +406,22 @@ class Connection:
     # --- helpers -------------------------------------------------------------
 
     def _stored_uuid(self, name: str) -> str:
+        stored = self._load_stored(name)
+        if stored is None:
+            raise NoDomain(f"no domain with matching name '{name}'")
+        return stored.uuid
+
+    def _load_stored(self, name: str) -> Optional[Domain]:
+        """The stored definition of ``name``; a damaged file is named, and left
+        alone for the user to repair or remove."""
         xml = self.store.load(name)
         if xml is None:
-            raise NoDomain(f"no domain with matching name '{name}'")
-        return parse_domain_xml(xml, self.host).uuid
+            return None
+        try:
+            return parse_domain_xml(xml, self.host)
+        except XenvirshError as err:
+            raise OperationFailed(
+                f"cannot load definition '{self.store.path(name)}': {err}") from None
 
     def _check_unique(self, dom: Domain, *, allow_running_same: bool) -> None:
         """libvirt's rules: one name per UUID and one UUID per name."""

@@ -129,10 +129,15 @@ class ConfigStore:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: readers see the old or the new file."""
+    """Replace ``path`` with ``data``: readers see the old or the new file.
+
+    The temporary file's name carries the writer's pid, so that the files of
+    writers killed before their rename are recognised and removed."""
     directory = path.parent
+    _remove_orphans(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=directory)
     except OSError as err:
         raise _os_error("cannot create temporary file in", directory, err) from None
     try:
@@ -146,6 +151,31 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise _os_error("cannot write", path, err) from None
     _fsync_directory(directory)
+
+
+def _remove_orphans(path: Path) -> None:
+    """Remove the temporary files for ``path`` left by writers that no longer run."""
+    prefix = f".{path.name}."
+    try:
+        entries = os.listdir(path.parent)
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry[len(prefix):].split(".", 1)[0]
+        if entry.startswith(prefix) and entry.endswith(".tmp") and pid.isdigit() \
+                and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(path.parent / entry)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _fsync_directory(directory: Path) -> None:

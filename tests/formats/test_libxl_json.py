@@ -359,7 +359,8 @@ REFUSALS = [
      "unsupported configuration: video type vmvga is not supported by libxl"),
     (_xml(devices="<video><model type='cirrus' vram='4096'/></video>"),
      "unsupported configuration: videoram must be at least 8MB for CIRRUS"),
-    (_xml(devices="<disk type='file'><driver name='vbox'/><target dev='xvda'/></disk>"),
+    (_xml(devices="<disk type='file'><driver name='vbox'/><source file='/x'/>"
+                  "<target dev='xvda'/></disk>"),
      "internal error: libxenlight does not support disk driver vbox"),
     (_xml(devices="<disk type='file'><driver name='phy' type='qcow2'/><source file='/x'/>"
                   "<target dev='xvda'/></disk>"),

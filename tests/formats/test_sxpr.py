@@ -14,7 +14,7 @@ from typing import Callable, List, Tuple
 import pytest
 
 from tests.conftest import CONFORMANCE, join_continuations
-from xenvirsh.convert import domxml_to_native
+from xenvirsh.conversion import domxml_to_native
 from xenvirsh.errors import ConfigUnsupported, InternalError, NoNetwork, XenvirshError
 from xenvirsh.formats import sxpr
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml

@@ -220,7 +220,7 @@ def test_write_pvh() -> None:
 
 
 def test_round_trip_through_native_convert() -> None:
-    from xenvirsh.convert import native_convert
+    from xenvirsh.conversion import native_convert
 
     # read back, a disk gets libvirt's default driver (qemu, written as qdisk)
     stable = HVM_CFG.replace("access=rw,target", "access=rw,backendtype=qdisk,target")

@@ -9,18 +9,21 @@ from typing import Any, Optional
 import click
 
 from xenvirsh.errors import SystemError_
-
-# virsh refuses to read larger files (VSH_MAX_XML_FILE)
-MAX_FILE_SIZE = 10 * 1024 * 1024
+from xenvirsh.limits import MAX_FILE_SIZE
 
 
 @dataclass
 class State:
     uri: Optional[str] = None
     quiet: bool = False
+    # virsh's plain text even on a terminal (--plain)
+    plain: bool = False
     # the name to show for a file read from stdin (set by the xen+ssh forwarder)
     input_name: Optional[str] = None
     connection: Optional[Any] = None  # opened by the first command that needs it
+    # in the interactive shell; 'quit' and 'exit' set leaving to end it
+    interactive: bool = False
+    leaving: bool = False
 
     def remote_uri(self) -> Optional[Any]:
         """The parsed URI when it names another host (xen+ssh), else None."""

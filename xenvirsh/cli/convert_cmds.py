@@ -6,17 +6,24 @@ from typing import Optional
 
 import click
 
+from xenvirsh.cli.completion import (
+    complete_domain,
+    complete_file,
+    complete_native_format,
+    complete_readable_format,
+)
 from xenvirsh.cli.context import echo_text, read_file, state
 from xenvirsh.cli.hosts import conversion_host
 from xenvirsh.cli.options import command
+from xenvirsh.cli.validation import checked, validate_option
 from xenvirsh.errors import XenvirshError
 
 
 @command("domxml-from-native")
 @click.option("--security-info", is_flag=True,
               help="Include security sensitive information (passwords) in the XML.")
-@click.argument("format_", metavar="FORMAT")
-@click.argument("config", metavar="CONFIG")
+@click.argument("format_", metavar="FORMAT", shell_complete=complete_readable_format)
+@click.argument("config", metavar="CONFIG", shell_complete=complete_file)
 @click.pass_context
 def domxml_from_native(ctx: click.Context, format_: str, config: str,
                        security_info: bool) -> None:
@@ -24,7 +31,7 @@ def domxml_from_native(ctx: click.Context, format_: str, config: str,
 
     FORMAT is xen-xl, xen-xm or xen-sxpr.
     """
-    from xenvirsh.convert import domxml_from_native as convert
+    from xenvirsh.conversion import domxml_from_native as convert
 
     data = read_file(config)
     host = conversion_host(state(ctx).uri)
@@ -32,17 +39,19 @@ def domxml_from_native(ctx: click.Context, format_: str, config: str,
 
 
 @command("domxml-to-native")
-@click.argument("format_", metavar="FORMAT")
-@click.argument("xml", metavar="XML", required=False)
-@click.option("--domain", metavar="DOMAIN", help="Domain name, id or uuid.")
+@click.argument("format_", metavar="FORMAT", shell_complete=complete_native_format)
+@click.argument("xml", metavar="XML", required=False, shell_complete=complete_file)
+@click.option("--domain", metavar="DOMAIN", help="Domain name, id or uuid.",
+              shell_complete=complete_domain)
+@validate_option
 @click.pass_context
 def domxml_to_native(ctx: click.Context, format_: str, xml: Optional[str],
-                     domain: Optional[str]) -> None:
+                     domain: Optional[str], validate: bool) -> None:
     """Convert domain XML (FILE, or - for stdin) to a native guest configuration.
 
     FORMAT is xen-xl, xen-xm, xen-sxpr or libxl-json.
     """
-    from xenvirsh.convert import domxml_to_native as convert
+    from xenvirsh.conversion import domxml_to_native as convert
 
     if domain is not None:
         from xenvirsh.cli.domain_cmds import domain_definition_xml
@@ -53,13 +62,13 @@ def domxml_to_native(ctx: click.Context, format_: str, xml: Optional[str],
     else:
         raise XenvirshError("need either domain or domain XML")
     host = conversion_host(state(ctx).uri)
-    echo_text(ctx, convert(format_, data, host))
+    echo_text(ctx, convert(format_, checked(data, validate), host))
 
 
 @command("native-convert")
-@click.argument("source_format", metavar="FROM")
-@click.argument("target_format", metavar="TO")
-@click.argument("config", metavar="FILE")
+@click.argument("source_format", metavar="FROM", shell_complete=complete_readable_format)
+@click.argument("target_format", metavar="TO", shell_complete=complete_native_format)
+@click.argument("config", metavar="FILE", shell_complete=complete_file)
 @click.pass_context
 def native_convert(ctx: click.Context, source_format: str, target_format: str,
                    config: str) -> None:
@@ -67,7 +76,7 @@ def native_convert(ctx: click.Context, source_format: str, target_format: str,
 
     For example, xen-xm to xen-xl: the domain goes through the domain model.
     """
-    from xenvirsh.convert import native_convert as convert
+    from xenvirsh.conversion import native_convert as convert
 
     data = read_file(config)
     host = conversion_host(state(ctx).uri)

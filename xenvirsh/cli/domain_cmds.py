@@ -12,9 +12,12 @@ from typing import List
 
 import click
 
+from xenvirsh.cli import json_output
+from xenvirsh.cli.completion import complete_file
 from xenvirsh.cli.context import echo_text, read_file, state
-from xenvirsh.cli.options import command, connection, virsh_argument
-from xenvirsh.cli.render import domain_table, format_dominfo
+from xenvirsh.cli.options import command, connection, report, virsh_argument
+from xenvirsh.cli.render import domain_rows, dominfo_fields, show_fields, show_table
+from xenvirsh.cli.validation import checked, validate_option
 from xenvirsh.errors import XenvirshError
 
 
@@ -37,14 +40,15 @@ def say(ctx: click.Context, message: str) -> None:
 
 
 @command()
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE", shell_complete=complete_file)
+@validate_option
 @click.pass_context
-def define(ctx: click.Context, file: str) -> None:
+def define(ctx: click.Context, file: str, validate: bool) -> None:
     """Define (but don't start) a domain from an XML FILE (- for stdin)."""
     conn = connection(ctx)
     label = state(ctx).file_label(file)
     with failing(f"Failed to define domain from {label}"):
-        dom = conn.define(read_file(file))
+        dom = conn.define(checked(read_file(file), validate))
     say(ctx, f"Domain '{dom.name}' defined from {label}")
 
 
@@ -61,15 +65,16 @@ def undefine(ctx: click.Context, domain: str) -> None:
 
 
 @command()
-@click.argument("file", metavar="FILE")
+@click.argument("file", metavar="FILE", shell_complete=complete_file)
 @click.option("--paused", is_flag=True, help="Leave the guest paused after creation.")
+@validate_option
 @click.pass_context
-def create(ctx: click.Context, file: str, paused: bool) -> None:
+def create(ctx: click.Context, file: str, paused: bool, validate: bool) -> None:
     """Create (start) a transient domain from an XML FILE (- for stdin)."""
     conn = connection(ctx)
     label = state(ctx).file_label(file)
     with failing(f"Failed to create domain from {label}"):
-        record = conn.create(read_file(file), paused=paused)
+        record = conn.create(checked(read_file(file), validate), paused=paused)
     say(ctx, f"Domain '{record.name}' created from {label}")
 
 
@@ -169,7 +174,7 @@ def autostart_all(ctx: click.Context, force: bool) -> None:
             say(ctx, f"Domain '{name}' started")
         else:
             failures += 1
-            click.echo(f"error: Failed to autostart domain '{name}'\nerror: {error}", err=True)
+            report(f"Failed to autostart domain '{name}'\n{error}", state(ctx).plain)
     if failures:
         raise click.exceptions.Exit(1)
 
@@ -182,21 +187,27 @@ def autostart_all(ctx: click.Context, force: bool) -> None:
 @click.option("--id", "ids", is_flag=True, help="List domain IDs only.")
 @click.option("--table", is_flag=True, help="List in a table (the default).")
 @click.option("--title", is_flag=True, help="Show the domain title.")
+@json_output.json_option
 @click.pass_context
 def list_(ctx: click.Context, inactive: bool, all_: bool, name: bool, uuid: bool,
-          ids: bool, table: bool, title: bool) -> None:
+          ids: bool, table: bool, title: bool, as_json: bool) -> None:
     """List domains: active ones, or inactive ones, or all."""
     if table and (name or ids):
         raise XenvirshError(
             f"Options --table and --{'name' if name else 'id'} are mutually exclusive")
+    if as_json:
+        layout = {"name": name, "uuid": uuid, "id": ids, "table": table, "title": title}
+        json_output.refuse_with([option for option, given in layout.items() if given])
     conn = connection(ctx)
     records = [r for r in conn.domains()
                if (r.active and not inactive) or (not r.active and (inactive or all_))]
+    if as_json:
+        json_output.echo([json_output.domain_entry(r, *conn.state(r)) for r in records])
+        return
     if table or not (name or uuid or ids):
         titles = [conn.definition(r).title or "" for r in records] if title else None
         states = [conn.state(r)[0] for r in records]
-        click.echo(domain_table(records, states, titles=titles,
-                                uuids=uuid and table, quiet=state(ctx).quiet), nl=False)
+        show_table(ctx, *domain_rows(records, states, titles=titles, uuids=uuid and table))
         return
     for record in records:
         if ids and not (uuid or name) and not record.active:
@@ -213,22 +224,31 @@ def list_(ctx: click.Context, inactive: bool, all_: bool, name: bool, uuid: bool
 
 @command()
 @virsh_argument("domain", help_text="Domain name, id or uuid.")
+@json_output.json_option
 @click.pass_context
-def dominfo(ctx: click.Context, domain: str) -> None:
+def dominfo(ctx: click.Context, domain: str, as_json: bool) -> None:
     """Show basic information about a domain."""
     conn = connection(ctx)
-    click.echo(format_dominfo(conn.info(conn.lookup(domain))), nl=False)
+    info = conn.info(conn.lookup(domain))
+    if as_json:
+        json_output.echo(json_output.domain_info(info))
+    else:
+        show_fields(ctx, dominfo_fields(info), 15)
 
 
 @command()
 @virsh_argument("domain", help_text="Domain name, id or uuid.")
 @click.option("--reason", is_flag=True, help="Also print the reason for the state.")
+@json_output.json_option
 @click.pass_context
-def domstate(ctx: click.Context, domain: str, reason: bool) -> None:
+def domstate(ctx: click.Context, domain: str, reason: bool, as_json: bool) -> None:
     """Show the state of a domain."""
     conn = connection(ctx)
     current, why = conn.state(conn.lookup(domain))
-    click.echo(f"{current} ({why})" if reason else current)
+    if as_json:
+        json_output.echo(json_output.domain_state(current, why))
+    else:
+        click.echo(f"{current} ({why})" if reason else current)
 
 
 @command()

@@ -5,16 +5,22 @@ from __future__ import annotations
 import click
 
 from xenvirsh import __version__
+from xenvirsh.cli import json_output
 from xenvirsh.cli.context import echo_text
 from xenvirsh.cli.options import command, connection
-from xenvirsh.cli.render import format_nodeinfo
+from xenvirsh.cli.render import nodeinfo_fields, show_fields
 
 
 @command()
+@json_output.json_option
 @click.pass_context
-def nodeinfo(ctx: click.Context) -> None:
+def nodeinfo(ctx: click.Context, as_json: bool) -> None:
     """Show basic information about the host."""
-    click.echo(format_nodeinfo(connection(ctx).node_info()), nl=False)
+    info = connection(ctx).node_info()
+    if as_json:
+        json_output.echo(json_output.node_info(info))
+    else:
+        show_fields(ctx, nodeinfo_fields(info), 20)
 
 
 @command()
@@ -27,10 +33,14 @@ def capabilities(ctx: click.Context) -> None:
 
 
 @command()
+@json_output.json_option
 @click.pass_context
-def version(ctx: click.Context) -> None:
+def version(ctx: click.Context, as_json: bool) -> None:
     """Show the xenvirsh version and the running hypervisor's."""
     conn = connection(ctx)
+    if as_json:
+        json_output.echo(json_output.version(__version__, conn.hypervisor.hypervisor_version()))
+        return
     click.echo(f"Compiled against library: xenvirsh {__version__}")
     click.echo(f"Using library: xenvirsh {__version__}")
     click.echo(f"Using API: Xen {__version__}")

@@ -8,6 +8,7 @@ import click
 
 from xenvirsh.cli.domain_cmds import failing, say
 from xenvirsh.cli.options import command, connection, virsh_argument
+from xenvirsh.cli.render import waiting
 from xenvirsh.errors import XenvirshError
 from xenvirsh.formats.domxml.reader import scaled_kib
 
@@ -41,7 +42,8 @@ def shutdown(ctx: click.Context, domain: str, mode: Optional[str], wait: bool,
     modes = _modes(mode, "shutdown")
     conn = connection(ctx)
     record = conn.lookup(domain)
-    with failing(f"Failed to shutdown domain '{domain}'"):
+    with failing(f"Failed to shutdown domain '{domain}'"), \
+            waiting(ctx, f"Waiting for domain '{domain}' to shut down", wait):
         conn.shutdown(record, modes=modes, wait=wait, timeout=timeout)
     say(ctx, f"Domain '{domain}' is being shutdown")
 
@@ -62,7 +64,8 @@ def reboot(ctx: click.Context, domain: str, mode: Optional[str], wait: bool,
         if any(m != "paravirt" for m in modes):
             raise XenvirshError(
                 f"Operation not supported: reboot mode '{modes[0]}' is not supported by Xen")
-        conn.reboot(record, wait=wait, timeout=timeout)
+        with waiting(ctx, f"Waiting for domain '{domain}' to reboot", wait):
+            conn.reboot(record, wait=wait, timeout=timeout)
     say(ctx, f"Domain '{domain}' is being rebooted")
 
 
@@ -184,7 +187,8 @@ def attach_console(ctx: click.Context, conn: Any, record: Any,
         raise XenvirshError("The domain is not running")
     if not os.isatty(0) and not force:
         raise XenvirshError("Cannot run interactive console without a controlling TTY")
-    path = conn.console_path(record, devname)
+    with waiting(ctx, f"Waiting for the console of domain '{record.name}'"):
+        path = conn.console_path(record, devname)
     say(ctx, f"Connected to domain '{record.name}'\nEscape character is ^] (Ctrl + ])")
     attach(path)
 

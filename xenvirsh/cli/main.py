@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import click
 
@@ -33,6 +33,7 @@ COMMANDS = {
     **dict.fromkeys(("shutdown", "reboot", "setmem", "setmaxmem", "setvcpus", "console"),
                     "lifecycle_cmds"),
     **dict.fromkeys(("nodeinfo", "capabilities", "version", "uri"), "host_cmds"),
+    **dict.fromkeys(("shell", "help", "connect", "quit", "exit"), "shell_cmds"),
 }
 
 
@@ -56,23 +57,41 @@ class VirshGroup(click.Group):
         name = args[0]
         command = self.get_command(ctx, name)
         if command is None:
+            if ctx.resilient_parsing:  # completing a word that names no command yet
+                return None, None, args
             raise click.UsageError(f"unknown command: '{name}'", ctx)
         return name, command, args[1:]
 
 
+def _store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Keep a global option given on the command line in the State; the
+    interactive shell's State keeps what its command lines leave out."""
+    if value is not None and value is not False:
+        setattr(ctx.ensure_object(context.State), str(param.name), value)
+
+
 @click.group(cls=VirshGroup, context_settings=CONTEXT_SETTINGS,
-             invoke_without_command=False)
-@click.option("-c", "--connect", "uri", metavar="URI",
+             invoke_without_command=True)
+@click.option("-c", "--connect", "uri", metavar="URI", callback=_store, expose_value=False,
               help="Hypervisor connection URI (default: $XENVIRSH_DEFAULT_URI, "
                    "$LIBVIRT_DEFAULT_URI, then xen:///system).")
-@click.option("-q", "--quiet", is_flag=True, help="Quiet mode: print only the results.")
-@click.option("--input-name", hidden=True,
+@click.option("-q", "--quiet", is_flag=True, callback=_store, expose_value=False,
+              help="Quiet mode: print only the results.")
+@click.option("--plain", is_flag=True, callback=_store, expose_value=False,
+              help="virsh's plain text even on a terminal: no tables, colours or spinners.")
+@click.option("--input-name", hidden=True, callback=_store, expose_value=False,
               help="Name to report for a file read from stdin (used by xen+ssh).")
 @click.version_option(__version__, "-v", "--version", message="%(version)s")
 @click.pass_context
-def cli(ctx: click.Context, uri: Optional[str], quiet: bool, input_name: Optional[str]) -> None:
-    """A virsh-style command line for Xen Dom0."""
-    ctx.obj = context.State(uri=uri, quiet=quiet, input_name=input_name)
+def cli(ctx: click.Context) -> None:
+    """A virsh-style command line for Xen Dom0.
+
+    Without a COMMAND, xenvirsh reads commands at its interactive prompt.
+    """
+    if ctx.invoked_subcommand is None:
+        from xenvirsh.cli.shell import interact
+
+        raise click.exceptions.Exit(interact(ctx.ensure_object(context.State)))
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -80,19 +99,21 @@ def main(argv: Optional[List[str]] = None) -> None:
     sys.exit(run(sys.argv[1:] if argv is None else argv))
 
 
-def run(argv: List[str]) -> int:
+def run(argv: List[str], state: Optional[context.State] = None) -> int:
+    """Run one command line; the interactive shell passes its own ``state``."""
+    state = context.State() if state is None else state
     try:
         # without standalone mode, Click returns the code of an Exit it caught
-        status = cli.main(args=argv, prog_name="xenvirsh", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="xenvirsh", standalone_mode=False, obj=state)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.Abort:
         return 1
     except click.ClickException as err:
-        report(_usage_message(err))
+        report(_usage_message(err), state.plain)
         return 1
     except XenvirshError as err:
-        report(str(err))
+        report(str(err), state.plain)
         return 1
     except KeyboardInterrupt:
         return 1
@@ -100,7 +121,7 @@ def run(argv: List[str]) -> int:
         if os.environ.get("XENVIRSH_DEBUG"):
             raise
         report(f"internal error: {type(err).__name__}: {err} "
-               "(set XENVIRSH_DEBUG=1 for a traceback)")
+               "(set XENVIRSH_DEBUG=1 for a traceback)", state.plain)
         return 1
     return status if isinstance(status, int) else 0
 

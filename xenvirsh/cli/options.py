@@ -8,11 +8,13 @@ command both forms and virsh's message when neither is there.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional, TypeVar
+import sys
+from typing import Any, Callable, List, Optional, TypeVar
 
 import click
 
-from xenvirsh.cli import context
+from xenvirsh.cli import context, terminal
+from xenvirsh.cli.completion import complete_domain
 from xenvirsh.errors import XenvirshError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,8 +26,10 @@ class MissingOption(XenvirshError):
 
 def virsh_argument(name: str, *, required: bool = True, metavar: Optional[str] = None,
                    help_text: str = "") -> Callable[[F], F]:
-    """A positional argument that may also be given as ``--NAME``."""
+    """A positional argument that may also be given as ``--NAME``; a domain
+    completes to the connection's domain names."""
     option_value = f"{name}_option"
+    complete = complete_domain if name == "domain" else None
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -39,25 +43,35 @@ def virsh_argument(name: str, *, required: bool = True, metavar: Optional[str] =
             kwargs[name] = value
             return func(*args, **kwargs)
 
-        wrapper = click.argument(name, metavar=metavar or name.upper(), required=False)(wrapper)
+        wrapper = click.argument(name, metavar=metavar or name.upper(), required=False,
+                                 shell_complete=complete)(wrapper)
         return click.option(f"--{name}", option_value, metavar=metavar or name.upper(),
-                            help=help_text)(wrapper)  # type: ignore[return-value]
+                            help=help_text,
+                            shell_complete=complete)(wrapper)  # type: ignore[return-value]
 
     return decorate
 
 
-def report(message: str) -> None:
-    """virsh's error lines on stderr."""
+def report(message: str, plain: bool = False) -> None:
+    """virsh's error lines on stderr (in colour on a terminal unless ``plain``)."""
+    fancy = terminal.styled(sys.stderr, plain)
     for line in message.splitlines() or [""]:
-        click.echo(f"error: {line}", err=True)
+        if fancy:
+            terminal.error(line)
+        else:
+            click.echo(f"error: {line}", err=True)
 
 
 class VirshCommand(click.Command):
     """A command that, once its arguments parsed, reports its own failure and
     then prints virsh's blank line (which ``-q`` hides), as vshCommandRun does."""
 
+    # on a xen+ssh connection the command runs on the remote host, except the
+    # commands about xenvirsh itself (help, connect)
+    forward_remote = True
+
     def invoke(self, ctx: click.Context) -> Any:
-        remote = context.state(ctx).remote_uri()
+        remote = context.state(ctx).remote_uri() if self.forward_remote else None
         if remote is not None:
             raise click.exceptions.Exit(forward(ctx, self, remote))
         try:
@@ -65,7 +79,7 @@ class VirshCommand(click.Command):
         except MissingOption:
             raise  # a usage error: virsh never ran the command
         except XenvirshError as err:
-            report(str(err))
+            report(str(err), context.state(ctx).plain)
             _blank_line(ctx)
             raise click.exceptions.Exit(1) from None
         _blank_line(ctx)
@@ -84,19 +98,23 @@ def forward(ctx: click.Context, cmd: click.Command, uri: Any) -> int:
     args = ["-q"] if state.quiet else []
     stdin = None
     command_args = [str(ctx.info_name)]
+    positional: List[str] = []
     for param in cmd.params:
         value = ctx.params.get(str(param.name))
         if value is None or value is False:
             continue
         if isinstance(param, click.Option):
             flag = max(param.opts, key=len)
-            command_args += [flag] if value is True else [flag, str(value)]
+            # one word: a value starting with "-" stays the option's value
+            command_args.append(flag if value is True else f"{flag}={value}")
         elif param.name in FILE_PARAMETERS and value is not None:
             stdin = context.read_file(str(value))
-            args += ["--input-name", str(value)]
-            command_args.append("-")
+            args.append(f"--input-name={value}")
+            positional.append("-")
         else:
-            command_args.append(str(value))
+            positional.append(str(value))
+    # "--": a domain called "-x" is a name on the remote side too, not an option
+    command_args += ["--", *positional] if positional else []
     return run_remote(uri, args + command_args, stdin=stdin, tty=cmd.name == "console")
 
 

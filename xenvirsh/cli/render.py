@@ -1,13 +1,27 @@
-"""virsh's plain text layouts: the ``list`` table, ``dominfo``, ``nodeinfo``."""
+"""virsh's text layouts: the ``list`` table and the ``Label: value`` pages.
+
+Each layout is built once as cells or lines; :func:`show_table` and
+:func:`show_fields` print them as virsh's plain text, or through rich when a
+person is at a terminal (see :mod:`xenvirsh.cli.terminal`), so both show the
+same information.
+"""
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Sequence
-from typing import Any, List, Optional
+from typing import Any, ContextManager, List, Optional, Tuple
+
+import click
+
+from xenvirsh.cli import terminal
+from xenvirsh.cli.context import state
+
+Fields = List[Tuple[str, str]]
 
 
-def _cell(text: str) -> str:
+def escape_cell(text: str) -> str:
     """virsh shows control characters in table cells as \\xNN."""
     return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or ord(c) == 127 else c for c in text)
 
@@ -18,8 +32,7 @@ def _width(text: str) -> int:
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, quiet: bool = False) -> str:
     """vshTable: each cell is ' ' + text, padded to the column width + 2."""
-    cells = [[_cell(c) for c in row] for row in rows]
-    widths = [max(_width(r[i]) for r in [list(header)] + cells) for i in range(len(header))]
+    widths = [max(_width(r[i]) for r in [list(header)] + list(rows)) for i in range(len(header))]
 
     def line(row: Sequence[str]) -> str:
         parts = []
@@ -29,12 +42,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, quiet: bool =
         return "".join(parts) + "\n"
 
     out = "" if quiet else line(header) + "-" * sum(w + 3 for w in widths) + "\n"
-    return out + "".join(line(row) for row in cells)
+    return out + "".join(line(row) for row in rows)
 
 
-def domain_table(records: Sequence[Any], states: Sequence[str], *,
-                 titles: Optional[List[str]] = None, uuids: bool = False,
-                 quiet: bool = False) -> str:
+def domain_rows(records: Sequence[Any], states: Sequence[str], *,
+                titles: Optional[List[str]] = None,
+                uuids: bool = False) -> Tuple[List[str], List[List[str]]]:
+    """The header and cells of ``virsh list``'s table."""
     header = ["Id", "Name", "State"]
     if titles is not None:
         header.append("Title")
@@ -47,11 +61,11 @@ def domain_table(records: Sequence[Any], states: Sequence[str], *,
             row.append(titles[index])
         if uuids:
             row.append(record.uuid)
-        rows.append(row)
-    return table(header, rows, quiet=quiet)
+        rows.append([escape_cell(cell) for cell in row])
+    return header, rows
 
 
-def format_dominfo(info: Any) -> str:
+def dominfo_fields(info: Any) -> Fields:
     lines = [
         ("Id:", str(info.id) if info.id >= 0 else "-"),
         ("Name:", info.name),
@@ -69,11 +83,11 @@ def format_dominfo(info: Any) -> str:
         ("Autostart:", "enable" if info.autostart else "disable"),
         ("Managed save:", "no"),
     ]
-    return "".join(f"{label:<15} {value}\n" for label, value in lines)
+    return lines
 
 
-def format_nodeinfo(info: Any) -> str:
-    lines = [
+def nodeinfo_fields(info: Any) -> Fields:
+    return [
         ("CPU model:", info.model),
         ("CPU(s):", str(info.cpus)),
         ("CPU frequency:", f"{info.mhz} MHz"),
@@ -83,4 +97,28 @@ def format_nodeinfo(info: Any) -> str:
         ("NUMA cell(s):", str(info.nodes)),
         ("Memory size:", f"{info.memory_kib} KiB"),
     ]
-    return "".join(f"{label:<20} {value}\n" for label, value in lines)
+
+
+def format_fields(lines: Fields, width: int) -> str:
+    """virsh's ``printf("%-15s %s\\n", label, value)`` (width 20 for nodeinfo)."""
+    return "".join(f"{label:<{width}} {value}\n" for label, value in lines)
+
+
+def show_table(ctx: click.Context, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    current = state(ctx)
+    if terminal.styled(sys.stdout, current.plain):
+        terminal.table(header, rows, quiet=current.quiet)
+    else:
+        click.echo(table(header, rows, quiet=current.quiet), nl=False)
+
+
+def show_fields(ctx: click.Context, lines: Fields, width: int) -> None:
+    if terminal.styled(sys.stdout, state(ctx).plain):
+        terminal.fields(lines)
+    else:
+        click.echo(format_fields(lines, width), nl=False)
+
+
+def waiting(ctx: click.Context, message: str, enabled: bool = True) -> ContextManager[None]:
+    """A spinner with ``message`` on a terminal while a slow call runs."""
+    return terminal.progress(message, plain=state(ctx).plain or not enabled)

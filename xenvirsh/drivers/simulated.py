@@ -182,14 +182,36 @@ class SimulatedHypervisor:
             raise SystemError_(f"cannot read state file '{path}': {err.strerror}") from None
         try:
             state = json.loads(raw)
-            if not isinstance(state.get("domains"), dict) or not isinstance(
-                    state.get("next_domid"), int):
-                raise ValueError("missing keys")
+            _check_state(state)
         except ValueError as err:
             raise SystemError_(f"state file '{path}' is corrupted ({err}); "
                                "move it away to start from an empty host") from None
         result: State = state
         return result
+
+
+# the fields of a running domain in the state file, and their JSON types
+_ENTRY_FIELDS = {"name": str, "uuid": str, "os_type": str, "state": str, "reason": str,
+                 "max_memkb": int, "current_memkb": int, "vcpus": int}
+_OPTIONAL_FIELDS = {"marker": str, "shutdown_reason": str}
+
+
+def _check_state(state: Any) -> None:
+    """ValueError naming the first thing a damaged (or hand-edited) state lacks."""
+    if not isinstance(state, dict):
+        raise ValueError("not a JSON object")
+    if not isinstance(state.get("domains"), dict) or not isinstance(
+            state.get("next_domid"), int):
+        raise ValueError("missing keys")
+    for domid, entry in state["domains"].items():
+        if not domid.isdigit() or not isinstance(entry, dict):
+            raise ValueError(f"bad entry for domain {domid!r}")
+        for key, kind in _ENTRY_FIELDS.items():
+            if not isinstance(entry.get(key), kind):
+                raise ValueError(f"domain {domid} has no valid {key!r}")
+        for key, kind in _OPTIONAL_FIELDS.items():
+            if entry.get(key) is not None and not isinstance(entry[key], kind):
+                raise ValueError(f"domain {domid} has no valid {key!r}")
 
 
 def _dom0() -> RunningDomain:

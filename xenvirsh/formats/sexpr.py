@@ -25,12 +25,13 @@ from __future__ import annotations
 import re
 from typing import Final, Iterator, List, Optional, Union
 
+from xenvirsh import limits
 from xenvirsh.errors import InternalError
 
 # xend configs are a few KiB; the limit bounds the tree (about 90 MB for 1 MiB of "()").
-MAX_INPUT: Final = 1024 * 1024
+MAX_INPUT: Final = limits.MAX_NATIVE_INPUT
 # libvirt recursed without a limit; xend nests five levels deep.
-MAX_DEPTH: Final = 100
+MAX_DEPTH: Final = limits.MAX_NATIVE_DEPTH
 
 _LONG_MIN: Final = -(2**63)
 _LONG_MAX: Final = 2**63 - 1

@@ -25,6 +25,7 @@ import re
 import warnings
 from typing import Dict, Final, Iterator, List, NamedTuple, Optional, Pattern, Tuple, Union
 
+from xenvirsh import limits
 from xenvirsh.errors import ConfigSyntaxError
 
 Value = Union[int, str, List["Value"]]
@@ -40,9 +41,9 @@ NULL_STRING = NullString("")
 
 # Real configs are a few KiB.  libvirt takes up to 4 MiB (its RPC string limit) and virsh
 # reads files up to 10 MiB, but 1 MiB keeps the worst case near 45 MB and one second.
-MAX_INPUT: Final = 1024 * 1024
+MAX_INPUT: Final = limits.MAX_NATIVE_INPUT
 # libvirt recurses without a limit; real configs nest lists two deep (vnuma).
-MAX_DEPTH: Final = 100
+MAX_DEPTH: Final = limits.MAX_NATIVE_DEPTH
 # xm hints parse at most this much Python source, so that a huge line costs nothing.
 MAX_HINT_SOURCE: Final = 64 * 1024
 

@@ -7,7 +7,7 @@ the way libvirt's ``VIR_XML_PROP_NONZERO`` does.
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Dict, Tuple
 
 Names = Tuple[str, ...]
 
@@ -41,6 +41,29 @@ FEATURES_PRESENT: Names = ("acpi", "pae", "viridian", "privnet")
 FEATURES_STATE: Names = ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport", "smm")
 # state='on|off', state required
 FEATURES_STATE_REQUIRED: Names = ("htm", "nested-hv", "ccf-assist", "ras", "ps2")
+CPU_CACHE_MODES: Names = ("emulate", "passthrough", "disable")
+CPU_MAXPHYSADDR_MODES: Names = ("emulate", "passthrough")
+KVM_FEATURES: Names = ("hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring")
+CAPABILITIES_POLICIES: Names = ("default", "allow", "deny")
+PROCESS_CAPS: Names = (
+    "audit_control", "audit_write", "block_suspend", "chown", "dac_override",
+    "dac_read_search", "fowner", "fsetid", "ipc_lock", "ipc_owner", "kill", "lease",
+    "linux_immutable", "mac_admin", "mac_override", "mknod", "net_admin", "net_bind_service",
+    "net_broadcast", "net_raw", "setgid", "setfcap", "setpcap", "setuid", "sys_admin",
+    "sys_boot", "sys_chroot", "sys_module", "sys_nice", "sys_pacct", "sys_ptrace",
+    "sys_rawio", "sys_resource", "sys_time", "sys_tty_config", "syslog", "wake_alarm",
+)
+GIC_VERSIONS: Names = ("none", "host", "2", "3")
+IOAPIC_DRIVERS: Names = ("none", "qemu", "kvm")
+HPT_RESIZING: Names = ("none", "enabled", "disabled", "required")
+MSRS_UNKNOWN: Names = ("ignore", "fault")
+# features holding one value='' whose first entry means unset
+FEATURE_VALUES: Dict[str, Names] = {
+    "cfpc": ("none", "broken", "workaround", "fixed"),
+    "sbbc": ("none", "broken", "workaround", "fixed"),
+    "ibs": ("none", "broken", "workaround", "fixed-ibs", "fixed-ccd", "fixed-na"),
+    "aia": ("default", "none", "aplic", "aplic-imsic"),
+}
 HYPERV_MODES: Names = ("none", "custom", "passthrough")
 HYPERV_FEATURES: Names = (
     "relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic", "stimer", "reset",
@@ -108,13 +131,19 @@ CONTROLLER_MODELS = {
     ),
     "ide": ("piix3", "piix4", "ich6"),
     "virtio-serial": ("virtio", "virtio-transitional", "virtio-non-transitional"),
-    "isa": ("default",),
+    "isa": (),
     "pci": (
         "pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-to-pci-bridge",
         "pcie-root-port", "pcie-switch-upstream-port", "pcie-switch-downstream-port",
         "pci-expander-bus", "pcie-expander-bus",
     ),
 }
+
+PCI_MODEL_NAMES: Names = (
+    "none", "pci-bridge", "i82801b11-bridge", "ioh3420", "x3130-upstream",
+    "xio3130-downstream", "pxb", "pxb-pcie", "pcie-root-port", "spapr-pci-host-bridge",
+    "pcie-pci-bridge",
+)
 
 NET_TYPES: Names = (
     "user", "ethernet", "vhostuser", "server", "client", "mcast", "network", "bridge",
@@ -193,4 +222,96 @@ MEMBALLOON_MODELS: Names = (
 ADDRESS_TYPES: Names = (
     "none", "pci", "drive", "virtio-serial", "ccid", "usb", "spapr-vio", "virtio-s390",
     "ccw", "virtio-mmio", "isa", "dimm", "unassigned",
+)
+
+SECLABEL_TYPES: Names = ("default", "none", "dynamic", "static")
+MEMORY_SOURCES: Names = ("none", "file", "anonymous", "memfd")
+MEMORY_ALLOCATIONS: Names = ("none", "immediate", "ondemand")
+SCHED_POLICIES: Names = ("none", "batch", "idle", "fifo", "rr")
+NUMATUNE_MODES: Names = ("strict", "preferred", "interleave", "restrictive")
+NUMATUNE_PLACEMENTS: Names = ("default", "static", "auto")
+PERF_EVENTS: Names = (
+    "cmt", "mbmt", "mbml", "cpu_cycles", "instructions", "cache_references", "cache_misses",
+    "branch_instructions", "branch_misses", "bus_cycles", "stalled_cycles_frontend",
+    "stalled_cycles_backend", "ref_cpu_cycles", "cpu_clock", "task_clock", "page_faults",
+    "context_switches", "cpu_migrations", "page_faults_min", "page_faults_maj",
+    "alignment_faults", "emulation_faults",
+)
+SYSINFO_TYPES: Names = ("smbios", "fwcfg")
+SMBIOS_MODES: Names = ("none", "emulate", "host", "sysinfo")
+FIRMWARE_FEATURES: Names = ("enrolled-keys", "secure-boot")
+
+DISK_MODELS: Names = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")
+SNAPSHOT_LOCATIONS: Names = ("default", "no", "internal", "external", "manual")
+DEVICE_SGIO: Names = ("default", "filtered", "unfiltered")
+DISK_ERROR_POLICIES: Names = ("default", "stop", "report", "ignore", "enospace")
+DISK_DETECT_ZEROES: Names = ("default", "off", "on", "unmap")
+DISK_GEOMETRY_TRANS: Names = ("default", "none", "auto", "lba")
+POOL_MODES: Names = ("default", "host", "direct")
+STORAGE_AUTH_TYPES: Names = ("none", "chap", "ceph")
+
+HOSTDEV_CAPS_TYPES: Names = ("storage", "misc", "net")
+HOSTDEV_SCSI_PROTOCOLS: Names = ("adapter", "iscsi")
+SCSI_HOST_PROTOCOLS: Names = ("none", "vhost")
+SCSI_VHOST_MODELS: Names = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")
+MDEV_MODELS: Names = ("vfio-pci", "vfio-ccw", "vfio-ap")
+USB_GUEST_RESETS: Names = ("default", "off", "uninitialized", "on")
+NET_TEAMING_TYPES: Names = ("none", "persistent", "transient")
+SECRET_USAGES: Names = ("none", "volume", "ceph", "iscsi", "tls", "vtpm")
+
+NET_DRIVERS: Names = ("default", "qemu", "vhost")
+NET_TXMODES: Names = ("default", "iothread", "timer")
+MACVLAN_MODES: Names = ("vepa", "private", "bridge", "passthrough")
+VHOSTUSER_MODES: Names = ("", "client", "server")
+NET_MAC_TYPES: Names = ("", "generated", "static")
+NET_PROTOS: Names = ("none", "tcp", "udp")
+NET_BACKENDS: Names = ("default", "passt")
+VLAN_NATIVE_MODES: Names = ("default", "tagged", "untagged")
+
+WATCHDOG_MODELS: Names = ("i6300esb", "ib700", "diag288", "itco")
+WATCHDOG_ACTIONS: Names = (
+    "reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi",
+)
+RNG_MODELS: Names = ("virtio", "virtio-transitional", "virtio-non-transitional")
+RNG_BACKENDS: Names = ("random", "egd", "builtin")
+PANIC_MODELS: Names = ("default", "isa", "pseries", "hyperv", "s390", "pvpanic")
+HUB_TYPES: Names = ("usb",)
+REDIRDEV_BUSES: Names = ("usb",)
+SMARTCARD_MODES: Names = ("host", "host-certificates", "passthrough")
+TPM_MODELS: Names = ("default", "tpm-tis", "tpm-crb", "tpm-spapr", "spapr-tpm-proxy")
+TPM_BACKENDS: Names = ("passthrough", "emulator", "external")
+TPM_VERSIONS: Names = ("default", "1.2", "2.0")
+TPM_PCR_BANKS: Names = ("sha1", "sha256", "sha384", "sha512")
+TPM_SOURCE_TYPES: Names = ("default", "file", "dir")
+AUDIO_TYPES: Names = (
+    "none", "alsa", "coreaudio", "jack", "oss", "pulseaudio", "sdl", "spice", "file", "dbus",
+    "pipewire",
+)
+IOMMU_MODELS: Names = ("intel", "smmuv3", "virtio")
+VSOCK_MODELS: Names = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")
+CRYPTO_MODELS: Names = ("virtio",)
+CRYPTO_TYPES: Names = ("qemu",)
+CRYPTO_BACKENDS: Names = ("builtin", "lkcf")
+PSTORE_BACKENDS: Names = ("acpi-erst",)
+SHMEM_MODELS: Names = ("ivshmem", "ivshmem-plain", "ivshmem-doorbell")
+SHMEM_ROLES: Names = ("default", "master", "peer")
+FS_TYPES: Names = ("mount", "block", "file", "template", "ram", "bind", "volume")
+FS_DRIVERS: Names = ("default", "path", "handle", "loop", "nbd", "ploop", "virtiofs", "mtp")
+FS_ACCESS_MODES: Names = ("", "passthrough", "mapped", "squash")
+FS_WRPOLICIES: Names = ("default", "immediate")
+FS_MODELS: Names = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")
+FS_MULTIDEVS: Names = ("default", "remap", "forbid", "warn")
+MEMORY_MODELS: Names = ("", "dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")
+TPM_PROFILE_REMOVE_DISABLED: Names = ("none", "check", "fips-host")
+INPUT_MODELS: Names = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")
+INPUT_GRABS: Names = ("default", "all")
+INPUT_GRAB_TOGGLES: Names = (
+    "default", "ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock",
+    "ctrl-scrolllock",
+)
+SOUND_CODECS: Names = ("duplex", "micro", "output")
+VIDEO_BACKENDS: Names = ("default", "qemu", "vhostuser")
+VIDEO_VGACONFS: Names = ("io", "on", "off")
+SPICE_CHANNEL_NAMES: Names = (
+    "main", "display", "inputs", "cursor", "playback", "record", "smartcard", "usbredir",
 )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Optional, Sequence
+
+# the usual spellings, which the general parsers below would accept too
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_CANONICAL_MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")
 
 
 def parse_uuid(text: str) -> Optional[str]:
     """virUUIDParse: 32 hex digits with '-' or ' ' anywhere between pairs and
     blanks around; returns the canonical dashed lower-case form."""
+    if _CANONICAL_UUID.fullmatch(text):
+        return text.lower()
     digits: list[str] = []
     pos = 0
     stripped = text.strip()
@@ -43,6 +50,8 @@ def generate_uuid() -> str:
 
 def parse_mac(text: str) -> Optional[str]:
     """virMacAddrParse: six 1-2 digit hex octets separated by ':'."""
+    if _CANONICAL_MAC.fullmatch(text):
+        return text.lower()
     octets: list[int] = []
     pos = 0
     for index in range(6):

@@ -3,16 +3,26 @@
 Every parser, whatever its format, hands its raw :class:`Domain` to
 :func:`post_parse` (libvirt's ``virDomainDefPostParse`` with the libxl
 callbacks), so that a domain read from xl, xm, sxpr or XML ends up described
-the same way. :func:`validate` adds the checks libvirt runs on XML it is given.
+the same way. :func:`validate` (from :mod:`xenvirsh.model.validate`) adds the
+checks libvirt runs on a definition it is given.
 """
 
 from __future__ import annotations
 
 from typing import List, Optional
 
-from xenvirsh.errors import ConfigUnsupported, XenvirshError, XMLError
+from xenvirsh.errors import ConfigUnsupported, InternalError, XMLError
 from xenvirsh.host import Host
+from xenvirsh.limits import MAX_IMPLICIT_CONTROLLERS, check_devices, check_vcpus
+from xenvirsh.model.devlist import (
+    DeviceRef,
+    add_hostdev_scsi_controllers,
+    device_count,
+    hostdevs,
+    iter_devices,
+)
 from xenvirsh.model.domain import (
+    RNG,
     ChrDevice,
     ChrSource,
     Controller,
@@ -20,12 +30,20 @@ from xenvirsh.model.domain import (
     Disk,
     Domain,
     DriveAddress,
+    Filesystem,
+    GraphicsListen,
+    Hostdev,
     Input,
+    Interface,
     Memballoon,
+    OtherAddress,
+    Sound,
     Video,
+    Vsock,
 )
 from xenvirsh.model.ids import generate_mac, generate_uuid
 from xenvirsh.model.placement import assign_default_ports, disk_name_index, insert_controller
+from xenvirsh.model.validate import validate
 
 # libvirt's VIR_DOMAIN_VIDEO default RAM sizes (KiB) when nothing else applies
 _VIDEO_DEFAULT_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16384,
@@ -35,6 +53,8 @@ _VIDEO_DEFAULT_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16
 def post_parse(dom: Domain, host: Host, *, abi_update: bool = False) -> Domain:
     """Fill in what libvirt fills in after parsing. ``abi_update`` is set by the
     native parsers (libvirt's VIR_DOMAIN_DEF_PARSE_ABI_UPDATE)."""
+    check_devices(device_count(dom))
+    check_vcpus(dom.vcpus_max)
     if not dom.uuid:
         dom.uuid = generate_uuid()
     if dom.os.arch is None:
@@ -47,17 +67,17 @@ def post_parse(dom: Domain, host: Host, *, abi_update: bool = False) -> Domain:
             assign_default_ports(disk)
     _assign_controller_indexes(dom)
     _libxl_domain(dom)
-    _devices(dom, host)
+    _isa_serials(dom)
+    refs = _devices(dom, host)
+    _vcpu_states(dom)
     _memory(dom, abi_update)
     if dom.os.loader is not None and dom.os.loader.path and dom.os.loader.type is None:
         dom.os.loader.type = "rom"
+    _hugepage_nodesets(dom)
     _reject_duplicate_controllers(dom)
-    if dom.is_hvm and not dom.os.boot_devs and not _has_device_boot_order(dom):
-        dom.os.boot_devs = ["hd"]
-    elif dom.is_hvm and dom.os.boot_devs and _has_device_boot_order(dom):
-        raise ConfigUnsupported(
-            "per-device boot elements cannot be used together with os/boot elements"
-        )
+    _reject_duplicate_panics(dom)
+    if dom.is_hvm:
+        _boot_order(dom, refs)
     _check_timers(dom)
     _console_compat(dom)
     _implicit_controllers(dom)
@@ -66,6 +86,11 @@ def post_parse(dom: Domain, host: Host, *, abi_update: bool = False) -> Domain:
     _primary_video(dom, host)
     if dom.devices.serials:
         _chr_post_parse(dom, dom.devices.serials[0])
+    _spice_listen_none(dom)
+    cpu = dom.cpu
+    if cpu is not None and cpu.mode == "custom" and not cpu.model and \
+            cpu.check not in (None, "default"):
+        raise ConfigUnsupported("check attribute specified for CPU with no model")
     _check_features(dom)
     return dom
 
@@ -105,21 +130,133 @@ def _libxl_domain(dom: Domain) -> None:
                                                       index=_unused_index(dom, "xenbus")))
 
 
-def _devices(dom: Domain, host: Host) -> None:
-    """The per-device post-parse, in libvirt's device iteration order."""
-    dev = dom.devices
-    for disk in dev.disks:
-        _disk(dom, disk)
-    for video in dev.videos:
-        _video(dom, video, host)
-    for chr_dev in dev.serials + dev.parallels + dev.channels + dev.consoles:
-        _chr_post_parse(dom, chr_dev)
-    for inp in dev.inputs:
-        if inp.bus is None:
-            inp.bus = _default_input_bus(dom, inp)
-    for sound in dev.sounds:
-        if sound.model == "virtio" and not sound.streams:
-            sound.streams = 2
+def _devices(dom: Domain, host: Host) -> List[DeviceRef]:
+    """The per-device post-parse (libxl's callback, libvirt's common part and
+    the driver feature checks), in libvirt's device iteration order."""
+    refs = list(iter_devices(dom, all_consoles=True, with_infoless=True))
+    for ref in refs:
+        device = ref.device
+        if isinstance(device, Disk):
+            _disk(dom, device)
+        elif isinstance(device, Interface):
+            if device.type == "hostdev":
+                _xen_pci_driver(dom, device.hostdev_driver)
+        elif isinstance(device, Sound):
+            if device.model == "virtio" and not device.streams:
+                device.streams = 2
+        elif isinstance(device, Hostdev):
+            _hostdev(dom, device)
+        elif isinstance(device, Video):
+            _video(dom, device, host)
+        elif isinstance(device, Controller):
+            if device.driver.iothread and device.model not in _VIRTIO_SCSI_MODELS:
+                raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
+        elif isinstance(device, ChrDevice):
+            _chr_post_parse(dom, device)
+        elif isinstance(device, Input):
+            if device.bus is None:
+                device.bus = _default_input_bus(dom, device)
+        elif isinstance(device, Filesystem):
+            if device.accessmode is None and device.socket is None:
+                device.accessmode = "passthrough"
+        elif isinstance(device, RNG):
+            if device.backend == "random" and not device.random_file:
+                device.random_file = "/dev/random"
+        elif isinstance(device, Vsock):
+            if device.auto_cid is None:
+                device.auto_cid = not device.cid
+        if ref.kind == "memory":
+            raise ConfigUnsupported("memory devices are not supported by this driver")
+    return refs
+
+
+_VIRTIO_SCSI_MODELS = ("virtio-scsi", "virtio-transitional", "virtio-non-transitional")
+# VIR_MAX_ISA_SERIAL_PORTS
+_ISA_SERIAL_PORTS = 4
+
+
+def _isa_serials(dom: Domain) -> None:
+    """virDomainChrIsaSerialDefPostParse: at most four ISA serial ports, each
+    on its own port, the unnumbered ones on the free ports."""
+    isa = [c for c in dom.devices.serials if c.target_type == "isa-serial"]
+    used = set()
+    for count, serial in enumerate(isa):
+        if count >= _ISA_SERIAL_PORTS or serial.target_port >= _ISA_SERIAL_PORTS:
+            raise InternalError(
+                f"Maximum supported number of ISA serial ports is '{_ISA_SERIAL_PORTS}'")
+        if serial.target_port != -1:
+            if serial.target_port in used:
+                raise InternalError(f"target port '{serial.target_port}' already allocated")
+            used.add(serial.target_port)
+    for serial in isa:
+        if serial.target_port == -1:
+            port = next(p for p in range(_ISA_SERIAL_PORTS) if p not in used)
+            serial.target_port = port
+            used.add(port)
+
+
+def _hostdev(dom: Domain, hostdev: Hostdev) -> None:
+    """libxlDomainDeviceDefPostParse and virDomainHostdevDefPostParse."""
+    if hostdev.mode == "capabilities":
+        raise ConfigUnsupported(
+            f"hostdev mode 'capabilities' is not supported in {dom.virt_type}"
+        )
+    if hostdev.type == "pci":
+        _xen_pci_driver(dom, hostdev.driver_name)
+    scsi = hostdev.scsi
+    if hostdev.type == "scsi" and scsi is not None:
+        if scsi.iscsi_name is not None and "/" not in scsi.iscsi_name:
+            scsi.iscsi_name += "/0"
+        if hostdev.info.address_type is None:
+            _assign_scsi_hostdev_address(dom, hostdev)
+        drive = hostdev.info.drive
+        if drive is not None and _drive_used_by_scsi_disk(dom, drive):
+            raise XMLError(
+                f"SCSI host address controller='{drive.controller}' bus='{drive.bus}' "
+                f"target='{drive.target}' unit='{drive.unit}' in use by a SCSI disk"
+            )
+    if hostdev.type == "mdev" and hostdev.info.address_type is not None:
+        wanted = {"vfio-pci": "pci", "vfio-ccw": "ccw"}.get(hostdev.mdev_model or "")
+        if wanted is not None and hostdev.info.address_type != wanted:
+            raise XMLError(
+                f"Unsupported address type '{hostdev.info.address_type}' with mediated "
+                f"device model '{hostdev.mdev_model}'"
+            )
+
+
+def _xen_pci_driver(dom: Domain, driver: Optional[str]) -> None:
+    """Xen passes PCI devices through its own way only."""
+    if driver not in (None, "xen"):
+        raise ConfigUnsupported(f"XEN does not support device assignment mode '{driver}'")
+
+
+# units per SCSI controller when libvirt picks a host device's address itself
+_SCSI_BUS_MAX_UNIT = 7
+
+
+def _assign_scsi_hostdev_address(dom: Domain, hostdev: Hostdev) -> None:
+    """virDomainHostdevAssignAddress: the first free unit, controller by controller."""
+    controller = 0
+    while True:
+        for unit in range(_SCSI_BUS_MAX_UNIT):
+            drive = DriveAddress(controller=controller, unit=unit)
+            if not _scsi_drive_in_use(dom, drive):
+                hostdev.info.address_type = "drive"
+                hostdev.info.drive = drive
+                return
+        controller += 1
+
+
+def _scsi_drive_in_use(dom: Domain, drive: DriveAddress) -> bool:
+    if _drive_used_by_scsi_disk(dom, drive):
+        return True
+    return any(h.type == "scsi" and h.info.address_type == "drive" and h.info.drive == drive
+               for h in hostdevs(dom))
+
+
+def _drive_used_by_scsi_disk(dom: Domain, drive: DriveAddress) -> bool:
+    return any(d.bus == "scsi" and d.info.address_type == "drive" and d.info.drive == drive
+               for d in dom.devices.disks)
 
 
 def _disk(dom: Domain, disk: Disk) -> None:
@@ -133,8 +270,27 @@ def _disk(dom: Domain, disk: Disk) -> None:
         disk.readonly = True
     if disk.bus is None:
         disk.bus = _default_disk_bus(disk)
+    if disk.snapshot_location is None and (disk.readonly or disk.type == "vhostuser"):
+        disk.snapshot_location = "no"
+    if disk.type == "network" and disk.protocol == "iscsi" and disk.path and "/" not in disk.path:
+        disk.path += "/0"  # an iSCSI target's LUN 0
+    nvme = disk.source_extras.nvme
+    if nvme is not None and nvme.managed is None:
+        nvme.managed = True
     if disk.info.address_type is None and disk.dst:
         _assign_drive_address(disk)
+    _expand_group_iotune(dom, disk)
+
+
+def _expand_group_iotune(dom: Domain, disk: Disk) -> None:
+    """virDomainDiskExpandGroupIoTune: a disk naming only a throttling group
+    takes the limits of the first disk of the group that sets some."""
+    if disk.iotune_group is None or any(disk.iotune.values()):
+        return
+    for other in dom.devices.disks:
+        if other.iotune_group == disk.iotune_group and any(other.iotune.values()):
+            disk.iotune = dict(other.iotune)
+            return
 
 
 def _default_disk_bus(disk: Disk) -> str:
@@ -161,9 +317,8 @@ def _assign_drive_address(disk: Disk) -> None:
     if layout is None:
         return
     controller, bus, unit = layout
-    disk.info = DeviceInfo(address_type="drive", alias=disk.info.alias,
-                           boot_order=disk.info.boot_order,
-                           drive=DriveAddress(controller=controller, bus=bus, unit=unit))
+    disk.info.address_type = "drive"
+    disk.info.drive = DriveAddress(controller=controller, bus=bus, unit=unit)
 
 
 def _video(dom: Domain, video: Video, host: Host) -> None:
@@ -193,6 +348,9 @@ def _round_up_power_of_two(value: int) -> int:
 def _chr_post_parse(dom: Domain, chr_dev: ChrDevice) -> None:
     if chr_dev.device == "console" and chr_dev.target_type in (None, "none"):
         chr_dev.target_type = "serial" if dom.is_hvm else "xen"
+    if chr_dev.device == "serial" and chr_dev.target_type == "isa-debug" and \
+            dom.os.arch not in ("i686", "x86_64"):
+        raise ConfigUnsupported("isa-debug serial type only valid on x86 architecture")
     if chr_dev.target_port == -1 and chr_dev.device in ("parallel", "serial", "console"):
         same = {"parallel": dom.devices.parallels, "serial": dom.devices.serials,
                 "console": dom.devices.consoles}[chr_dev.device]
@@ -203,7 +361,9 @@ def _default_input_bus(dom: Domain, inp: Input) -> Optional[str]:
     if dom.is_hvm:
         if inp.type in ("mouse", "keyboard"):
             return "ps2"
-        return "virtio" if inp.type == "passthrough" else "usb"
+        if inp.type == "passthrough":
+            return "virtio"
+        return "none" if inp.type == "evdev" else "usb"
     if dom.os.type in ("xen", "xenpvh"):
         return "xen"
     return None
@@ -228,6 +388,26 @@ def _memory(dom: Domain, abi_update: bool) -> None:
         )
 
 
+def _vcpu_states(dom: Domain) -> None:
+    """virDomainVcpuDefPostParse: an offline vCPU must be hotpluggable."""
+    for index, state in enumerate(dom.vcpu_states):
+        if state.hotpluggable is None:
+            state.hotpluggable = not state.online
+        elif not state.hotpluggable and not state.online:
+            raise ConfigUnsupported(f"vcpu '{index}' is both offline and not hotpluggable")
+
+
+def _hugepage_nodesets(dom: Domain) -> None:
+    """virDomainDefPostParseMemtune: without guest NUMA a hugepage nodeset of
+    just node 0 means no nodeset."""
+    pages = dom.tuning.memory_backing.hugepages or []
+    if dom.cpu is not None and dom.cpu.numa:
+        return
+    for page in pages:
+        if page.nodeset is not None and not any(bit > 0 for bit in page.nodeset):
+            page.nodeset = None
+
+
 def _reject_duplicate_controllers(dom: Domain) -> None:
     seen = set()
     for ctrl in dom.devices.controllers:
@@ -239,11 +419,44 @@ def _reject_duplicate_controllers(dom: Domain) -> None:
         seen.add(key)
 
 
-def _has_device_boot_order(dom: Domain) -> bool:
-    dev = dom.devices
-    infos: List[DeviceInfo] = [d.info for d in dev.disks] + [n.info for n in dev.interfaces]
-    infos += [h.info for h in dev.hostdevs]
-    return any(info.boot_order for info in infos)
+def _reject_duplicate_panics(dom: Domain) -> None:
+    seen = set()
+    for panic in dom.devices.misc.panics:
+        model = panic.model or "default"
+        if model in seen:
+            raise XMLError(f"Multiple panic devices with model '{model}'")
+        seen.add(model)
+
+
+def _boot_order(dom: Domain, refs: List[DeviceRef]) -> None:
+    """virDomainDefBootOrderPostParse: per-device boot orders are unique and
+    exclude <os><boot>; without either a domain boots from its disk. (libvirt
+    skips the console that stands for the first serial, but no character
+    device has a boot order.)"""
+    orders = set()
+    for ref in refs:
+        order = ref.info.boot_order
+        if not order or ref.from_interface:
+            continue
+        if order in orders:
+            raise ConfigUnsupported(f"boot order '{order}' used for more than one device")
+        orders.add(order)
+    if dom.os.boot_devs and orders:
+        raise ConfigUnsupported(
+            "per-device boot elements cannot be used together with os/boot elements"
+        )
+    if not dom.os.boot_devs and not orders:
+        dom.os.boot_devs = ["hd"]
+
+
+def _spice_listen_none(dom: Domain) -> None:
+    """virDomainDefPostParseGraphics: SPICE without ports nor autoport listens nowhere."""
+    for gfx in dom.devices.graphics:
+        if gfx.type != "spice" or not gfx.listens:
+            continue
+        if gfx.listens[0].type == "address" and not gfx.port and not gfx.tls_port and \
+                not gfx.autoport:
+            gfx.listens[0] = GraphicsListen(type="none")
 
 
 def _check_timers(dom: Domain) -> None:
@@ -252,6 +465,10 @@ def _check_timers(dom: Domain) -> None:
             raise ConfigUnsupported(
                 f"timer {timer.name} doesn't support setting of timer tickpolicy"
             )
+        if timer.tickpolicy != "catchup" and (timer.catchup_threshold or timer.catchup_limit
+                                              or timer.catchup_slew):
+            raise XMLError("setting of timer catchup policies is only supported with "
+                           "tickpolicy='catchup'")
         if timer.name != "tsc":
             if timer.frequency:
                 raise ConfigUnsupported(
@@ -296,11 +513,48 @@ def _serial_alias() -> ChrDevice:
 
 
 def _implicit_controllers(dom: Domain) -> None:
-    """Disk controllers implied by drive addresses (virDomainDefAddImplicitControllers)."""
+    """virDomainDefAddImplicitControllers: disk controllers implied by drive
+    addresses, then virtio-serial, CCID and SCSI host device controllers."""
+    _implicit_disk_controllers(dom)
+    dev = dom.devices
+    for chr_dev in dev.channels + dev.consoles:
+        if chr_dev.target_type == "virtio":
+            other = chr_dev.info.other
+            index = other.controller if chr_dev.info.address_type == "virtio-serial" and \
+                other is not None else 0
+            _maybe_add_controller(dom, "virtio-serial", index)
+    cards = dev.misc.smartcards
+    for card in cards:
+        info = card.info
+        if info.address_type is None:
+            slots = [c.info.other.slot for c in cards if c.info.address_type == "ccid"
+                     and c.info.other is not None and c.info.other.controller == 0]
+            info.address_type = "ccid"
+            info.other = OtherAddress(controller=0, slot=max(slots, default=-1) + 1)
+        index = info.other.controller if info.address_type == "ccid" and \
+            info.other is not None else 0
+        _maybe_add_controller(dom, "ccid", index)
+    add_hostdev_scsi_controllers(dom)
+
+
+def _maybe_add_controller(dom: Domain, ctype: str, index: int) -> None:
+    """virDomainDefMaybeAddController."""
+    if not any(c.type == ctype and c.index == index for c in dom.devices.controllers):
+        insert_controller(dom.devices.controllers, Controller(type=ctype, index=index))
+
+
+def _implicit_disk_controllers(dom: Domain) -> None:
+    """Disk controllers implied by drive addresses."""
     for ctype, bus in (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata")):
         highest = max((d.info.drive.controller for d in dom.devices.disks
                        if d.bus == bus and d.info.address_type == "drive" and d.info.drive),
                       default=-1)
+        if highest >= MAX_IMPLICIT_CONTROLLERS:
+            disk = next(d for d in dom.devices.disks if d.bus == bus and d.info.drive
+                        and d.info.drive.controller == highest)
+            raise ConfigUnsupported(
+                f"disk '{disk.dst}' needs {ctype} controller {highest}; xenvirsh adds at "
+                f"most {MAX_IMPLICIT_CONTROLLERS} disk controllers of a type")
         for index in range(highest + 1):
             if not any(c.type == ctype and c.index == index for c in dom.devices.controllers):
                 insert_controller(dom.devices.controllers, Controller(type=ctype, index=index))
@@ -323,55 +577,14 @@ def _check_features(dom: Domain) -> None:
         raise ConfigUnsupported(
             "memory hotplug tunables <maxMemory> are not supported by this hypervisor driver"
         )
-    dom.cputune.vcpupins = [p for p in dom.cputune.vcpupins if p.vcpu < dom.vcpus]
+    online = [state.online for state in dom.vcpu_states] or [
+        i < dom.vcpus for i in range(dom.vcpus_max)
+    ]
+    dom.cputune.vcpupins = [p for p in dom.cputune.vcpupins if online[p.vcpu]]
     if "/" in dom.name:
         raise XMLError(f"name {dom.name} cannot contain '/'")
+    if dom.vcpu_states:
+        raise ConfigUnsupported("individual CPU state configuration is not supported")
 
 
-def validate(dom: Domain, host: Host) -> None:
-    """libxlDomainDefValidate and the generic checks that matter for Xen."""
-    host.lookup(dom.os.type, dom.os.arch, dom.virt_type)
-    loader = dom.os.loader
-    if loader is not None and loader.secure and loader.type == "pflash":
-        raise ConfigUnsupported("Secure boot is not supported on Xen")
-    for table in dom.os.acpi_tables:
-        if table.type not in ("slic", "rawset"):
-            raise ConfigUnsupported(f"ACPI table type '{table.type}' is not supported")
-    if len(dom.os.acpi_tables) > 1:
-        raise ConfigUnsupported("Only a single ACPI table is supported")
-    if dom.devices.sounds and dom.devices.sounds[0].model not in ("ich6", "es1370", "ac97",
-                                                                 "sb16"):
-        raise ConfigUnsupported(f"unsupported audio model {dom.devices.sounds[0].model}")
-    for net in dom.devices.interfaces:
-        if net.filter:
-            raise ConfigUnsupported(f"filterref is not supported in {dom.virt_type}")
-    for hostdev in dom.devices.hostdevs:
-        if hostdev.type == "pci" and hostdev.driver_name not in (None, "xen"):
-            raise ConfigUnsupported(
-                f"XEN does not support device assignment mode '{hostdev.driver_name}'"
-            )
-    _check_duplicate_disks(dom)
-    _check_lifecycle(dom)
-
-
-def _check_lifecycle(dom: Domain) -> None:
-    """virDomainDefLifecycleActionAllowed: no core dumps on poweroff or reboot."""
-    for event in ("poweroff", "reboot"):
-        action = getattr(dom, f"on_{event}")
-        if action.startswith("coredump-"):
-            raise ConfigUnsupported(f"Lifecycle event '{event}' doesn't support '{action}' action")
-
-
-def _check_duplicate_disks(dom: Domain) -> None:
-    seen = set()
-    for disk in dom.devices.disks:
-        if disk.dst in seen:
-            raise XenvirshError(
-                f"XML error: target '{disk.dst}' duplicated for disk sources "
-                f"'{_disk_source(dom, disk.dst)}' and '{disk.path or ''}'"
-            )
-        seen.add(disk.dst)
-
-
-def _disk_source(dom: Domain, dst: Optional[str]) -> str:
-    return next((d.path or "" for d in dom.devices.disks if d.dst == dst), "")
+__all__ = ["post_parse", "validate"]

@@ -8,13 +8,39 @@ message virsh users know, for example ``XML error: Invalid value for attribute
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Sequence, cast
+from contextvars import ContextVar
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, cast
 
 from lxml import etree
 
-from xenvirsh.errors import XMLError
+from xenvirsh.errors import XenvirshError, XMLError
+
+# an error libvirt reported but then ignored: it is still its "last error", so
+# a later failure that reports nothing shows it (see NoCause)
+_STALE_ERROR: ContextVar[Optional[XenvirshError]] = ContextVar("stale_error", default=None)
+
+
+def ignored_error(error: XenvirshError) -> None:
+    """Remember an error libvirt reports and then ignores."""
+    _STALE_ERROR.set(error)
+
+
+def reset_ignored_error() -> None:
+    _STALE_ERROR.set(None)
+
+
+class NoCause(XenvirshError):
+    """libvirt failed without saying why: virsh prints the last error reported
+    before, if libvirt reported one and went on, else this."""
+
+    def __init__(self) -> None:
+        stale = _STALE_ERROR.get()
+        super().__init__(str(stale) if stale is not None else
+                         "An error occurred, but the cause is unknown")
 
 Element = etree._Element
+
+_SLASHES = re.compile(r"/{2,}")
 
 _C_NUMBER = {
     10: re.compile(r"\s*([+-]?)(\d+)\Z"),
@@ -45,6 +71,50 @@ def text_of(el: Optional[Element]) -> Optional[str]:
         return None
     value = "".join(cast("Iterator[str]", el.itertext()))
     return value or None
+
+
+def child_tags(el: Element) -> FrozenSet[str]:
+    """The tags of ``el``'s element children: one pass over them spares the
+    many lookups of elements a document does not have."""
+    return frozenset(child.tag for child in el if isinstance(child.tag, str))
+
+
+ByTag = Dict[str, List[Element]]
+
+
+def children_by_tag(el: Element) -> ByTag:
+    """``el``'s element children grouped by tag, in document order: what
+    ``findall(tag)`` would return, for many tags at the cost of one pass."""
+    by_tag: ByTag = {}
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            group = by_tag.get(tag)
+            if group is None:
+                by_tag[tag] = [child]
+            else:
+                group.append(child)
+    return by_tag
+
+
+def first_children(el: Element, tags: FrozenSet[str]) -> Dict[str, Element]:
+    """The first child of each of ``tags`` that ``el`` has (XPath ``./tag[1]``)."""
+    found: Dict[str, Element] = {}
+    for child in el:
+        tag = child.tag
+        if tag in tags and tag not in found:
+            found[tag] = child
+    return found
+
+
+def first_attr(el: Element, path: str, attr: str) -> Optional[str]:
+    """XPath ``string(PATH/@ATTR)``: the first such attribute in document
+    order, across repeated elements; None when there is none or it is empty."""
+    for node in el.iterfind(path):
+        value = node.get(attr)
+        if value is not None:
+            return value or None
+    return None
 
 
 def child_text(el: Element, tag: str) -> Optional[str]:
@@ -139,3 +209,149 @@ def uint(
             f"Invalid value for attribute '{name}' in element '{el.tag}': Zero is not permitted"
         )
     return number
+
+
+# --- libvirt's virStrToLong_* family ------------------------------------------
+
+_ULL = 2**64
+_UINT = 2**32
+
+
+def _signed_parts(text: str, base: int) -> Optional[Tuple[bool, int]]:
+    """g_ascii_strtoull's view of ``text``: (minus sign, magnitude), None when
+    it is not a whole number or overflows 64 bits."""
+    match = _C_NUMBER[base].match(text)
+    if not match:
+        return None
+    magnitude = parse_c_int(text.lstrip(" \t\n\v\f\r").lstrip("+-"), base)
+    if magnitude is None or magnitude >= _ULL:
+        return None
+    return match.group(1) == "-", magnitude
+
+
+def str_to_uint(text: str, base: int = 10, *, positive: bool = True) -> Optional[int]:
+    """virStrToLong_uip, or with ``positive=False`` virStrToLong_ui (where
+    "-N" wraps around like C's unsigned arithmetic)."""
+    parts = _signed_parts(text, base)
+    if parts is None:
+        return None
+    negative, value = parts
+    if negative:
+        if positive or value > _UINT - 1:
+            return None
+        return -value % _UINT
+    return value if value < _UINT else None
+
+
+def str_to_ull(text: str, base: int = 10, *, positive: bool = True) -> Optional[int]:
+    """virStrToLong_ullp, or with ``positive=False`` virStrToLong_ull."""
+    parts = _signed_parts(text, base)
+    if parts is None:
+        return None
+    negative, value = parts
+    if negative:
+        return None if positive else -value % _ULL
+    return value
+
+
+def str_to_ll(text: str, base: int = 10, *, bits: int = 64) -> Optional[int]:
+    """virStrToLong_ll (or virStrToLong_i with ``bits=32``)."""
+    value = parse_c_int(text, base)
+    if value is None or not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        return None
+    return value
+
+
+def node_text(el: Element) -> str:
+    """virXMLNodeContentString: the element's text, '' when empty."""
+    return "".join(cast("Iterator[str]", el.itertext()))
+
+
+def sanitize_path(path: str) -> str:
+    """virFileSanitizePath: collapse repeated slashes and drop a trailing one."""
+    keep_double = path.startswith("//") and not path.startswith("///")
+    cleaned = _SLASHES.sub("/", path)
+    if keep_double:
+        cleaned = "/" + cleaned
+    if len(cleaned) > 1 and cleaned.endswith("/"):
+        cleaned = cleaned[:-1]
+    return cleaned
+
+
+# --- table-driven attributes ----------------------------------------------------
+#
+# Many libvirt elements carry a row of independent scalar attributes. A spec
+# names the XML attribute, the model field and how libvirt parses it:
+#   "str"      any string
+#   "enum"     one of ``table``; its first entry (libvirt's 'default') refused
+#   "enum0"    one of ``table``, first entry allowed
+#   "yesno"    TristateBool, "onoff" TristateSwitch
+#   "uint"     virXMLPropUInt, "uint+" the same with zero refused
+#   "ull"      virXMLPropULongLong, "int" virXMLPropInt, "ll" virXMLPropLongLong
+#   "int0+"    virXMLPropInt in base 0 refusing negatives, "ull0+" virXMLPropULongLong
+#              in base 0 refusing zero
+
+AttrSpec = Tuple[str, str, str, Sequence[str]]
+
+
+def spec(attr: str, kind: str, table: Sequence[str] = (), field: str = "") -> AttrSpec:
+    return (attr, field or attr.replace("-", "_"), kind, table)
+
+
+def read_attrs(el: Element, target: object, specs: Sequence[AttrSpec]) -> None:
+    """Parse ``specs`` of ``el`` in order into the fields of ``target``;
+    absent attributes leave their field alone."""
+    for attr, field_name, kind, table in specs:
+        if el.get(attr) is None:
+            continue
+        setattr(target, field_name, _read_one(el, attr, kind, table))
+
+
+def _read_one(el: Element, attr: str, kind: str, table: Sequence[str]) -> object:
+    if kind == "str":
+        return el.get(attr)
+    if kind in ("enum", "enum0"):
+        return enum(el, attr, table, nonzero=kind == "enum")
+    if kind == "yesno":
+        return tristate(el, attr)
+    if kind == "onoff":
+        return switch(el, attr)
+    if kind in ("uint", "uint+"):
+        return uint(el, attr, nonzero=kind == "uint+")
+    if kind == "ull":
+        return uint(el, attr, limit=2**64)
+    if kind == "int":
+        return int_(el, attr)
+    if kind == "int0+":
+        return int_(el, attr, base=0, nonneg=True)
+    if kind == "ull0+":
+        return uint(el, attr, base=0, limit=2**64, nonzero=True)
+    if kind == "ll":
+        return long_long(el, attr)
+    raise ValueError(kind)
+
+
+def long_long(el: Element, name: str) -> Optional[int]:
+    """virXMLPropLongLong (base 10)."""
+    value = el.get(name)
+    if value is None:
+        return None
+    number = str_to_ll(value)
+    if number is None:
+        raise _invalid(el, name, value, " Expected long long integer value")
+    return number
+
+
+def attr_values(source: object, specs: Sequence[AttrSpec]) -> List[Tuple[str, Optional[object]]]:
+    """The attributes of ``specs`` as libvirt prints them: booleans as
+    yes/no or on/off, unset (None) ones left out."""
+    out: List[Tuple[str, Optional[object]]] = []
+    for attr, field_name, kind, _table in specs:
+        value = getattr(source, field_name)
+        if value is None:
+            continue
+        if value is True or value is False:
+            on, off = ("on", "off") if kind == "onoff" else ("yes", "no")
+            value = on if value else off
+        out.append((attr, value))
+    return out

@@ -8,49 +8,55 @@ devices. Elements libvirt does not know are ignored, as libvirt ignores them.
 
 from __future__ import annotations
 
-import re
 from typing import List, Optional
 
-from xenvirsh.errors import ConfigUnsupported, InternalError, XenvirshError, XMLError
-from xenvirsh.formats.domxml import props
+from xenvirsh.errors import (
+    ConfigUnsupported,
+    InternalError,
+    XenvirshError,
+    XMLError,
+    XMLParseError,
+)
+from xenvirsh.formats.domxml import misc_devices, props, tuning
+from xenvirsh.formats.domxml.chardev import read_chr
+from xenvirsh.formats.domxml.devinfo import read_device_info
+from xenvirsh.formats.domxml.disk import (
+    read_disk,
+    read_disk_source,
+    read_iothread_mappings,
+    read_virtio_options,
+)
+from xenvirsh.formats.domxml.graphics import read_graphics
+from xenvirsh.formats.domxml.hostdev import read_hostdev
+from xenvirsh.formats.domxml.interface import read_interface
+from xenvirsh.formats.domxml.metadata import read_metadata
 from xenvirsh.formats.domxml.props import Element, child_text, text_of
+from xenvirsh.limits import check_devices
 from xenvirsh.model import enums
 from xenvirsh.model.bitmap import parse_bitmap
+from xenvirsh.model.devlist import add_hostdev_scsi_controllers
 from xenvirsh.model.domain import (
     CPU,
+    OS,
     ACPITable,
-    Bandwidth,
     ChrDevice,
-    ChrSource,
     Clock,
     Controller,
+    ControllerDriver,
     CPUFeature,
-    DeviceInfo,
     Disk,
-    DiskAuth,
     Domain,
-    DriveAddress,
     Features,
-    Graphics,
-    GraphicsListen,
-    Hostdev,
     Input,
-    Interface,
-    IPAddress,
     Loader,
     Memballoon,
-    NetHost,
     NumaCell,
-    PCIAddress,
     Sound,
     Timer,
-    USBAddress,
-    VcpuPin,
     Video,
-    VlanTag,
 )
-from xenvirsh.model.ids import generate_uuid, parse_mac, parse_uuid
-from xenvirsh.model.placement import insert_controller, insert_disk
+from xenvirsh.model.ids import parse_uuid
+from xenvirsh.model.placement import assign_default_ports, insert_controller, insert_disks
 
 XEN_NAMESPACE = "http://libvirt.org/schemas/domain/xen/1.0"
 
@@ -60,27 +66,64 @@ def read_domain(root: Element) -> Domain:
     if root.tag != "domain":
         raise XMLError(f"expecting root element of 'domain', not '{root.tag}'")
     dom = Domain()
+    props.reset_ignored_error()
+    present = props.child_tags(root)
     _read_identity(root, dom)
+    uuid_generated = not dom.uuid
+    if "genid" in present:
+        tuning.read_genid(root, dom.tuning)
     _read_caps(root, dom)
-    dom.title = child_text(root, "title")
-    if dom.title and "\n" in dom.title:
-        raise XMLError("Domain title can't contain newlines")
-    dom.description = child_text(root, "description")
+    if "title" in present:
+        dom.title = child_text(root, "title")
+        if dom.title and "\n" in dom.title:
+            raise XMLError("Domain title can't contain newlines")
+    if "description" in present:
+        dom.description = child_text(root, "description")
+    if "seclabel" in present:
+        dom.tuning.seclabels = tuning.read_seclabels(root)
     _read_memory(root, dom)
+    tuning.read_memory_extras(root, dom.tuning)
+    if "blkiotune" in present:
+        tuning.read_blkiotune(root, dom.tuning)
+    if "memtune" in present:
+        tuning.read_memtune(root, dom.tuning)
     _read_vcpus(root, dom)
-    _read_cputune(root, dom)
+    if not present.isdisjoint(("iothreads", "iothreadids", "defaultiothread")):
+        tuning.read_iothreads(root, dom.tuning)
+    if "cputune" in present:
+        tuning.read_cputune(root, dom)
     cpu_el = root.find("cpu")
     if cpu_el is not None:
         dom.cpu = _read_cpu(cpu_el)
-        _check_numa_vcpus(dom)
-    _read_features(root, dom)
+        if root.find("cpu/numa") is not None:
+            # virDomainNumaDefParseXML: the cells of every <cpu>'s first <numa>
+            dom.cpu.numa = _read_numa(root.findall("cpu/numa[1]/cell"))
+    _check_numa_vcpus(dom)
+    if "numatune" in present or dom.placement == "auto":
+        tuning.read_numatune(root, dom)
+    if "resource" in present:
+        tuning.read_resource(root, dom.tuning)
+    if "features" in present:
+        _read_features(root, dom)
     _read_lifecycle(root, dom)
+    if not present.isdisjoint(("on_lockfailure", "pm", "perf")):
+        tuning.read_lifecycle_extras(root, dom.tuning)
     _read_clock(root, dom)
     _read_os(root, dom)
     devices = root.find("devices")
     if devices is not None:
         _read_devices(devices, dom)
-    _read_xen_namespace(root, dom)
+    if "idmap" in present:
+        tuning.read_idmap(root, dom.tuning)
+    if "sysinfo" in present:
+        tuning.read_sysinfos(root, dom, uuid_generated)
+    _read_smbios_mode(root, dom)
+    if "keywrap" in present:
+        tuning.read_keywrap(root, dom.tuning)
+    if "metadata" in present:
+        dom.tuning.metadata = read_metadata(root)
+    if f"{{{XEN_NAMESPACE}}}commandline" in present:
+        _read_xen_namespace(root, dom)
     return dom
 
 
@@ -136,34 +179,15 @@ def _read_caps(root: Element, dom: Domain) -> None:
         dom.os.arch = arch
 
 
-_MEMORY_UNITS = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
-_ULLONG_MAX = 2**64 - 1
-# the largest KiB value libvirt accepts for capped memory (unsigned long)
-MEMORY_MAX_KIB = (_ULLONG_MAX + 1023) // 1024
+# virMemoryMaxValue on a 64-bit host: sizes are capped at LLONG_MAX bytes
+_MEMORY_MAX_BYTES = 2**63 - 1
+MEMORY_MAX_KIB = -(-_MEMORY_MAX_BYTES // 1024)
 
 
 def scaled_kib(value: Optional[str], unit: Optional[str], what: str, required: bool) -> int:
     """virDomainParseMemory: a value with an optional unit, in KiB (rounded up)."""
-    if value is None:
-        if required:
-            raise XMLError(f"missing element or attribute '{what}'")
-        return 0
-    number = props.parse_c_int(value)
-    if number is None or value.strip().startswith("-") or number > _ULLONG_MAX:
-        raise XMLError(f"Invalid value '{value}' for element or attribute '{what}'")
-    scale = 1024
-    if unit:
-        low = unit.lower()
-        if low in ("b", "byte", "bytes"):
-            scale = 1
-        elif low[0] in _MEMORY_UNITS and (len(low) == 1 or low[1:] in ("ib", "b")):
-            base = 1000 if low[1:] == "b" else 1024
-            scale = base ** _MEMORY_UNITS[low[0]]
-        else:
-            raise XenvirshError(f"invalid argument: unknown suffix '{unit}'")
-    if number and number > _ULLONG_MAX // scale:
-        raise XenvirshError(f"numerical overflow: value too large: {number}{unit or ''}")
-    kib = -(-number * scale // 1024)
+    size = tuning.scaled_value(value, unit, what, required=required, limit=_MEMORY_MAX_BYTES)
+    kib = -(-size // 1024)
     if kib >= MEMORY_MAX_KIB:
         raise XenvirshError("numerical overflow: size value too large")
     return kib
@@ -204,47 +228,13 @@ def _read_vcpus(root: Element, dom: Domain) -> None:
             dom.cpumask = parse_bitmap(cpuset)
             if not dom.cpumask:
                 raise ConfigUnsupported(f"Invalid value of 'cpuset': {cpuset}")
-    if maxvcpus == 0:
-        raise XMLError("Invalid number of vCPUs")
-    if current > maxvcpus:
-        raise XenvirshError(
-            "invalid argument: requested vcpus is greater than max allowable vcpus for the "
-            "live domain: "
-            f"{current} > {maxvcpus}"
-        )
     dom.vcpus_max = maxvcpus
-    dom.vcpus = current
-
-
-def _read_cputune(root: Element, dom: Domain) -> None:
-    tune = root.find("cputune")
-    if tune is None:
+    if tuning.read_vcpu_states(root, dom):
+        dom.vcpus = sum(1 for state in dom.vcpu_states if state.online)
         return
-    for tag, attr, signed in (("shares", "shares", False), ("period", "period", False),
-                              ("quota", "quota", True)):
-        text = child_text(tune, tag)
-        if text is None:
-            continue
-        value = props.parse_c_int(text)
-        if value is None or (not signed and value < 0):
-            raise XMLError(f"can't parse cputune {tag} value")
-        setattr(dom.cputune, attr, value)
-    seen = set()
-    for pin in tune.findall("vcpupin"):
-        vcpu = props.uint(pin, "vcpu", required=True)
-        assert vcpu is not None
-        if vcpu >= dom.vcpus_max:
-            continue  # libvirt ignores pins of vcpus that do not exist
-        cpuset = pin.get("cpuset")
-        if cpuset is None:
-            raise InternalError("missing cpuset for vcpupin")
-        if vcpu in seen:
-            raise InternalError(f"duplicate vcpupin for vcpu '{vcpu}'")
-        seen.add(vcpu)
-        bits = parse_bitmap(cpuset)
-        if not bits:
-            raise ConfigUnsupported(f"Invalid value of 'cpuset': {cpuset}")
-        dom.cputune.vcpupins.append(VcpuPin(vcpu, bits))
+    if current > maxvcpus:
+        raise ConfigUnsupported("maximum vCPU count must not be less than current vCPU count")
+    dom.vcpus = current
 
 
 # --- cpu and numa -------------------------------------------------------------
@@ -264,6 +254,7 @@ def _read_cpu(el: Element) -> CPU:
         )
     cpu.match = props.enum(el, "match", enums.CPU_MATCHES)
     cpu.check = props.enum(el, "check", enums.CPU_CHECKS)
+    cpu.deprecated_features = props.switch(el, "deprecated_features")
     cpu.model = child_text(el, "model")
     model_el = el.find("model")
     if model_el is not None and cpu.mode not in ("host-passthrough", "maximum"):
@@ -306,14 +297,36 @@ def _read_cpu(el: Element) -> CPU:
         if cpu.feature(name):
             raise XMLError(f"CPU feature '{name}' specified more than once")
         cpu.features.append(CPUFeature(name, policy))
-    numa = el.find("numa")
-    if numa is not None:
-        cpu.numa = _read_numa(numa)
+    _read_cpu_cache(el, cpu)
     return cpu
 
 
-def _read_numa(numa: Element) -> List[NumaCell]:
-    cells_el = numa.findall("cell")
+def _read_cpu_cache(el: Element, cpu: CPU) -> None:
+    """<cache> and <maxphysaddr>."""
+    caches = el.findall("cache")
+    if len(caches) > 1:
+        raise XMLError("at most one CPU cache element may be specified")
+    if caches:
+        level = props.int_(caches[0], "level", nonneg=True)
+        if level is not None and not 1 <= level <= 3:
+            raise XMLError("invalid CPU cache level, must be in range [1,3]")
+        cpu.cache_level = -1 if level is None else level
+        cpu.cache_mode = props.enum(caches[0], "mode", enums.CPU_CACHE_MODES, required=True)
+    addr = el.find("maxphysaddr")
+    if addr is not None:
+        cpu.maxphysaddr_mode = props.enum(addr, "mode", enums.CPU_MAXPHYSADDR_MODES,
+                                          required=True)
+        bits = props.int_(addr, "bits", nonneg=True)
+        cpu.maxphysaddr_bits = -1 if bits is None else bits
+        limit = props.uint(addr, "limit", nonzero=True)
+        if limit is not None:
+            if cpu.maxphysaddr_mode != "passthrough":
+                raise ConfigUnsupported("attribute 'limit' is only supported for maxphysaddr "
+                                        "mode 'passthrough'")
+            cpu.maxphysaddr_limit = limit
+
+
+def _read_numa(cells_el: List[Element]) -> List[NumaCell]:
     if not cells_el:
         raise XMLError("NUMA topology defined without NUMA cells")
     count = len(cells_el)
@@ -381,11 +394,11 @@ def _read_distances(cell_el: Element, distances: List[List[int]], cur: int) -> N
 
 
 def _check_numa_vcpus(dom: Domain) -> None:
-    assert dom.cpu is not None
-    ids = [i for cell in dom.cpu.numa if cell.cpus for i in cell.cpus]
+    cells = dom.cpu.numa if dom.cpu is not None else []
+    ids = [i for cell in cells if cell.cpus for i in cell.cpus]
     if len(ids) > dom.vcpus_max:
         raise InternalError("Number of CPUs in <numa> exceeds the <vcpu> count")
-    if ids and max(ids) >= dom.vcpus_max:
+    if max(ids, default=0) >= dom.vcpus_max:
         raise InternalError("CPU IDs in <numa> exceed the <vcpu> count")
 
 
@@ -393,16 +406,24 @@ def _check_numa_vcpus(dom: Domain) -> None:
 
 
 def _read_features(root: Element, dom: Domain) -> None:
-    parent = root.find("features")
-    if parent is None:
-        return
     feats = dom.features
-    for el in parent.iterchildren("*"):
+    for el in root.iterfind("features/*"):
         name = _local_name(el)
         if name not in enums.FEATURES:
             raise ConfigUnsupported(f"unexpected feature '{name}'")
         if name in enums.FEATURES_PRESENT:
             feats.switches[name] = True
+        elif name == "smm":
+            state = props.switch(el, "state")
+            feats.switches[name] = True if state is None else state
+            if state is not False:
+                tseg_el = root.find("features/smm/tseg")
+                tseg = text_of(tseg_el)
+                if tseg_el is not None and tseg is not None:
+                    unit = tseg_el.get("unit")
+                    feats.smm_tseg = tuning.scaled_value(
+                        tseg, unit, "string(./features/smm/tseg)", limit=2**64 - 1,
+                        scale=1024 * 1024)
         elif name in enums.FEATURES_STATE:
             state = props.switch(el, "state")
             feats.switches[name] = True if state is None else state
@@ -417,7 +438,76 @@ def _read_features(root: Element, dom: Domain) -> None:
             _read_hyperv(el, feats)
         elif name == "xen":
             _read_xen_features(el, feats)
-        # the remaining features (kvm, gic, smm details, ...) do not exist on Xen
+        else:
+            _read_other_feature(name, el, root, feats)
+
+
+def _read_other_feature(name: str, el: Element, root: Element, feats: Features) -> None:
+    """The features libvirt keeps for other hypervisors and architectures."""
+    if name == "kvm":
+        _read_kvm_features(el, feats)
+    elif name == "capabilities":
+        feats.capabilities_policy = props.enum(
+            el, "policy", enums.CAPABILITIES_POLICIES) or "default"
+        for cap in el.iterchildren("*"):
+            cap_name = _local_name(cap)
+            if cap_name not in enums.PROCESS_CAPS:
+                raise ConfigUnsupported(f"unexpected capability feature '{cap_name}'")
+            state = props.switch(cap, "state")
+            feats.capabilities[cap_name] = True if state is None else state
+    elif name == "gic":
+        feats.gic_version = props.enum(el, "version", enums.GIC_VERSIONS, nonzero=True) \
+            or "none"
+    elif name == "ioapic":
+        driver = props.enum(el, "driver", enums.IOAPIC_DRIVERS, nonzero=True)
+        feats.ioapic = driver
+    elif name == "hpt":
+        feats.hpt_resizing = props.enum(el, "resizing", enums.HPT_RESIZING, nonzero=True)
+        size_el = root.find("features/hpt/maxpagesize")
+        try:
+            unit = size_el.get("unit") if size_el is not None else None
+            size = tuning.scaled_value(text_of(size_el), unit, "./features/hpt/maxpagesize",
+                                       limit=2**64 - 1)
+        except XenvirshError:
+            raise ConfigUnsupported("Unable to parse HPT maxpagesize setting") from None
+        feats.hpt_maxpagesize = -(-size // 1024)
+        if feats.hpt_resizing is not None or feats.hpt_maxpagesize > 0:
+            feats.hpt = True
+    elif name == "msrs":
+        feats.msrs_unknown = props.enum(el, "unknown", enums.MSRS_UNKNOWN, required=True)
+    elif name in enums.FEATURE_VALUES:
+        table = enums.FEATURE_VALUES[name]
+        value = props.enum(el, "value", table, nonzero=True)
+        if value is None:
+            feats.values.pop(name, None)
+        else:
+            feats.values[name] = value
+    elif name == "tcg":
+        size_el = el.find("tb-cache")
+        size = scaled_kib(text_of(size_el), size_el.get("unit") if size_el is not None
+                          else None, "./tb-cache", False)
+        if size:
+            feats.tcg_tb_cache = size
+    elif name == "async-teardown":
+        enabled = props.tristate(el, "enabled")
+        feats.async_teardown = True if enabled is None else enabled
+
+
+def _read_kvm_features(el: Element, feats: Features) -> None:
+    if feats.kvm is None:
+        feats.kvm = {}
+    for child in el.iterchildren("*"):
+        name = _local_name(child)
+        if name not in enums.KVM_FEATURES:
+            raise ConfigUnsupported(f"unsupported KVM feature: {name}")
+        value = props.switch(child, "state", required=True)
+        assert value is not None
+        feats.kvm[name] = value
+        if name == "dirty-ring" and value:
+            size = props.uint(child, "size", base=0, required=True) or 0
+            if size & (size - 1) or not 1024 <= size <= 65536:
+                raise XMLError("dirty ring must be power of 2 and ranges [1024, 65536]")
+            feats.kvm_dirty_ring_size = size
 
 
 def _read_hyperv(el: Element, feats: Features) -> None:
@@ -493,59 +583,58 @@ def _read_lifecycle(root: Element, dom: Domain) -> None:
         elif value not in enums.LIFECYCLE_ACTIONS:
             raise ConfigUnsupported(f"unknown {tag} action: {value}")
         setattr(dom, tag, value)
-    lockfailure = child_text(root, "on_lockfailure")
-    if lockfailure is not None and lockfailure not in enums.LOCK_FAILURE_ACTIONS:
-        raise ConfigUnsupported(f"unknown on_lockfailure action: {lockfailure}")
 
 
 def _read_clock(root: Element, dom: Domain) -> None:
+    """virDomainDefClockParse: each attribute is the first of all <clock>s."""
     clock = dom.clock = Clock()
-    el = root.find("clock")
-    if el is None:
+    if root.find("clock") is None:
         return
-    offset = el.get("offset")
+
+    def attr(name: str) -> Optional[str]:
+        return props.first_attr(root, "clock", name)
+
+    offset = attr("offset")
     if offset is not None:
         if offset not in enums.CLOCK_OFFSETS:
             raise ConfigUnsupported(f"unknown clock offset '{offset}'")
         clock.offset = offset
-    adjustment = el.get("adjustment")
+    adjustment = attr("adjustment")
     if clock.offset in ("utc", "localtime"):
         if adjustment == "reset":
             clock.adjustment_reset = True
         elif adjustment is not None:
-            value = props.parse_c_int(adjustment)
+            value = props.str_to_ll(adjustment)
             if value is None:
                 raise XMLError(f"unknown clock adjustment '{adjustment}'")
             clock.basis = clock.offset
             clock.offset = "variable"
             clock.adjustment = value
     elif clock.offset == "variable":
-        value = props.parse_c_int(adjustment) if adjustment is not None else None
+        value = props.str_to_ll(adjustment) if adjustment is not None else None
         clock.adjustment = value or 0
-        basis = el.get("basis")
+        basis = attr("basis")
         if basis is not None:
             if basis not in enums.CLOCK_BASES:
                 raise ConfigUnsupported(f"unknown clock basis '{basis}'")
             clock.basis = basis
     elif clock.offset == "timezone":
-        clock.timezone = el.get("timezone")
+        clock.timezone = attr("timezone")
         if not clock.timezone:
             raise InternalError("missing 'timezone' attribute for clock with offset='timezone'")
     else:
-        start = props.parse_c_int(el.get("start") or "")
-        if start is None or start < 0:
+        start = props.str_to_ull(attr("start") or "")
+        if start is None:
             raise InternalError("missing 'start' attribute for clock with offset='absolute'")
         clock.start = start
-    for timer_el in el.findall("timer"):
+    for timer_el in root.findall("clock/timer"):
         clock.timers.append(_read_timer(timer_el))
 
 
 def _read_timer(el: Element) -> Timer:
-    name = el.get("name")
-    if name is None:
-        raise XMLError("missing timer name")
-    if name not in enums.TIMER_NAMES:
-        raise XMLError(f"unknown timer name '{name}'")
+    """virDomainTimerDefParseXML."""
+    name = props.enum(el, "name", enums.TIMER_NAMES, required=True)
+    assert name is not None
     timer = Timer(name=name)
     timer.present = props.tristate(el, "present")
     timer.tickpolicy = props.enum(el, "tickpolicy", enums.TIMER_TICKPOLICIES, nonzero=True)
@@ -553,7 +642,17 @@ def _read_timer(el: Element) -> Timer:
     frequency = props.uint(el, "frequency", limit=2**64)
     timer.frequency = frequency or 0
     timer.mode = props.enum(el, "mode", enums.TIMER_MODES, nonzero=True)
+    catchup = el.find("catchup")
+    if catchup is not None:
+        props.read_attrs(catchup, timer, _CATCHUP)
     return timer
+
+
+_CATCHUP = (
+    props.spec("threshold", "ull", field="catchup_threshold"),
+    props.spec("slew", "ull", field="catchup_slew"),
+    props.spec("limit", "ull", field="catchup_limit"),
+)
 
 
 def _read_os(root: Element, dom: Domain) -> None:
@@ -564,19 +663,18 @@ def _read_os(root: Element, dom: Domain) -> None:
     osd.kernel = child_text(os_el, "kernel")
     osd.initrd = child_text(os_el, "initrd")
     osd.cmdline = child_text(os_el, "cmdline")
+    osd.shim = child_text(os_el, "shim")
     osd.dtb = child_text(os_el, "dtb")
     osd.root = child_text(os_el, "root")
     if osd.type == "hvm":
-        firmware = os_el.get("firmware")
-        if firmware is not None:
-            if firmware not in enums.FIRMWARES or firmware == "none":
-                raise XMLError(f"unknown firmware value {firmware}")
-            osd.firmware = firmware
+        _read_firmware(os_el, osd)
     loader_el = os_el.find("loader")
     nvram_el = os_el.find("nvram")
     if loader_el is not None or nvram_el is not None:
-        osd.loader = _read_loader(loader_el)
-        osd.nvram = text_of(nvram_el)
+        osd.loader = Loader()
+        if nvram_el is not None:
+            osd.nvram = _read_nvram(nvram_el, osd.loader)
+        _read_loader(loader_el, osd.loader)
     if osd.type != "hvm":
         return
     for table in os_el.findall("acpi/table"):
@@ -584,7 +682,7 @@ def _read_os(root: Element, dom: Domain) -> None:
         assert table_type is not None
         if table_type != "raw" and any(t.type == table_type for t in osd.acpi_tables):
             raise XMLError(f"ACPI table type '{table_type}' may only appear once")
-        osd.acpi_tables.append(ACPITable(table_type, _sanitize_path(text_of(table) or "")))
+        osd.acpi_tables.append(ACPITable(table_type, props.sanitize_path(text_of(table) or "")))
     for boot in os_el.findall("boot")[: len(enums.BOOT_DEVICES)]:
         dev = props.enum(boot, "dev", enums.BOOT_DEVICES, required=True)
         assert dev is not None
@@ -594,198 +692,153 @@ def _read_os(root: Element, dom: Domain) -> None:
         osd.bootmenu = props.tristate(bootmenu, "enable")
         if osd.bootmenu:
             osd.bootmenu_timeout = props.uint(bootmenu, "timeout")
+    bios = os_el.find("bios")
+    if bios is not None:
+        try:
+            osd.bios_useserial = props.tristate(bios, "useserial")
+        except XMLError as err:
+            props.ignored_error(err)
+            osd.bios_useserial = False  # libvirt turns a bad value into 'no'
+        osd.bios_reboot_timeout = props.int_(bios, "rebootTimeout")
 
 
-def _read_loader(el: Optional[Element]) -> Loader:
-    loader = Loader()
+def _read_firmware(os_el: Element, osd: OS) -> None:
+    """virDomainDefParseBootFirmwareOptions; the <firmware> features only
+    count along with a firmware attribute."""
+    firmware = os_el.get("firmware")
+    if not firmware:
+        return
+    for feature in os_el.findall("firmware/feature"):
+        name = props.enum(feature, "name", enums.FIRMWARE_FEATURES, required=True)
+        enabled = props.tristate(feature, "enabled", required=True)
+        assert name is not None and enabled is not None
+        osd.firmware_features[name] = enabled
+    if firmware not in enums.FIRMWARES or firmware == "none":
+        raise XMLError(f"unknown firmware value {firmware}")
+    osd.firmware = firmware
+
+
+def _nvram_format(el: Element, attr: str, what: str) -> Optional[str]:
+    fmt = props.enum(el, attr, enums.STORAGE_FORMATS)
+    if fmt not in (None, "none", "raw", "qcow2"):
+        raise XMLError(f"Unsupported {what} format '{fmt}'")
+    return fmt if fmt != "none" else None
+
+
+def _read_nvram(el: Element, loader: Loader) -> Optional[str]:
+    """virDomainLoaderDefParseXMLNvram: the NVRAM path, if given as text."""
+    loader.nvram = True
+    loader.nvram_template = el.get("template")
+    loader.nvram_template_format = _nvram_format(el, "templateFormat", "nvram template")
+    loader.nvram_format = _nvram_format(el, "format", "nvram")
+    kind = props.enum(el, "type", enums.STORAGE_TYPES)
+    if kind is None:
+        return props.node_text(el) or None
+    source_el = el.find("source")
+    if source_el is None:
+        raise props.NoCause()  # libvirt fails here without reporting why
+    if kind == "none":
+        raise InternalError("unexpected disk type none")
+    source = Disk(type=kind)
+    read_disk_source(source_el, source)
+    assign_default_ports(source)
+    loader.nvram_source = source
+    return None
+
+
+def _read_loader(el: Optional[Element], loader: Loader) -> None:
+    """virDomainLoaderDefParseXMLLoader."""
     if el is None:
-        return loader
+        loader.format = loader.nvram_format  # <nvram format> selects the firmware
+        return
     loader.readonly = props.tristate(el, "readonly")
     loader.type = props.enum(el, "type", enums.LOADER_TYPES, nonzero=True)
-    loader.path = text_of(el)
+    loader.path = props.node_text(el) or None
     loader.secure = props.tristate(el, "secure")
-    loader.format = props.enum(el, "format", enums.STORAGE_FORMATS)
-    if loader.format == "none":
-        loader.format = None
-    if loader.format not in (None, "raw", "qcow2"):
-        raise XMLError(f"Unsupported loader format '{loader.format}'")
-    return loader
-
-
-def _sanitize_path(path: str) -> str:
-    """virFileSanitizePath: collapse repeated slashes and drop a trailing one."""
-    keep_double = path.startswith("//") and not path.startswith("///")
-    cleaned = re.sub(r"/{2,}", "/", path)
-    if keep_double:
-        cleaned = "/" + cleaned
-    if len(cleaned) > 1 and cleaned.endswith("/"):
-        cleaned = cleaned[:-1]
-    return cleaned
+    loader.stateless = props.tristate(el, "stateless")
+    loader.format = _nvram_format(el, "format", "loader")
 
 
 # --- devices ------------------------------------------------------------------
 
 
 def _read_devices(devices: Element, dom: Domain) -> None:
+    """The <devices> children, in virDomainDefParseXML's order."""
     dev = dom.devices
-    for el in devices.findall("disk"):
-        insert_disk(dev.disks, _read_disk(el))
-    _read_controllers(devices, dom)
-    dev.interfaces = [_read_interface(el) for el in devices.findall("interface")]
-    for parallel in _read_chrs(devices, "parallel"):
+    misc = dev.misc
+    kids = props.children_by_tag(devices)
+    check_devices(sum(1 for child in devices if isinstance(child.tag, str)))
+    insert_disks(dev.disks, [read_disk(el) for el in kids.get("disk", [])])
+    usb_none = _read_controllers(kids, dom)
+    misc.leases = misc_devices.read_leases(kids)
+    misc.filesystems = misc_devices.read_filesystems(kids)
+    dev.interfaces = [read_interface(el) for el in kids.get("interface", [])]
+    misc.smartcards = misc_devices.read_smartcards(kids)
+    for parallel in _read_chrs(kids, "parallel"):
         if parallel.target_port == -1:
             parallel.target_port = max((p.target_port for p in dev.parallels), default=-1) + 1
         dev.parallels.append(parallel)
-    dev.serials = _read_chrs(devices, "serial")
-    dev.consoles = _read_chrs(devices, "console")
+    dev.serials = _read_chrs(kids, "serial")
+    dev.consoles = _read_chrs(kids, "console")
     for index, console in enumerate(dev.consoles):
         console.target_port = index
-    dev.channels = _read_chrs(devices, "channel")
-    dev.inputs = [_read_input(el) for el in devices.findall("input")]
-    dev.graphics = [_read_graphics(el) for el in devices.findall("graphics")]
-    dev.sounds = [_read_sound(el) for el in devices.findall("sound")]
-    for el in devices.findall("video"):
+    dev.channels = _read_chrs(kids, "channel")
+    for el in kids.get("input", []):
+        inp = _read_input(el)
+        if inp.bus == "usb" and usb_none:
+            raise ConfigUnsupported("Can't add USB input device. USB bus is disabled")
+        dev.inputs.append(inp)
+    dev.graphics = [read_graphics(el) for el in kids.get("graphics", [])]
+    dev.sounds = [_read_sound(el) for el in kids.get("sound", [])]
+    misc.audios = misc_devices.read_audios(kids)
+    for el in kids.get("video", []):
         video = _read_video(el)
         # libvirt moves the first primary video to the front
         dev.videos.insert(0 if video.primary else len(dev.videos), video)
-    dev.hostdevs = [_read_hostdev(el) for el in devices.findall("hostdev")]
-    balloons = devices.findall("memballoon")
+    for el in kids.get("hostdev", []):
+        hostdev = read_hostdev(el)
+        if hostdev.type == "usb" and hostdev.mode == "subsystem" and usb_none:
+            raise ConfigUnsupported("Can't add host USB device: USB is disabled in this host")
+        dev.hostdevs.append(hostdev)
+        add_hostdev_scsi_controllers(dom)
+    misc_devices.read_watchdogs(kids, misc)
+    balloons = kids.get("memballoon", [])
     if len(balloons) > 1:
         raise InternalError("only a single memory balloon device is supported")
     if balloons:
         dev.memballoon = _read_memballoon(balloons[0])
+    misc_devices.read_after_balloon(kids, misc, usb_none)
+    misc_devices.read_after_launch_security(kids, misc)
 
 
-def _read_disk(el: Element) -> Disk:
-    disk = Disk()
-    disk.type = props.enum(el, "type", enums.STORAGE_TYPES, nonzero=True) or "file"
-    source = el.find("source")
-    if source is not None:
-        _read_disk_source(source, disk)
-    else:
-        disk.type = "file"
-    disk.readonly = el.find("readonly") is not None
-    disk.shareable = el.find("shareable") is not None
-    auth = el.find("auth")
-    if auth is not None:
-        if disk.auth is not None:
-            raise ConfigUnsupported("an <auth> definition already found for disk source")
-        disk.auth = _read_auth(auth)
-    disk.device = props.enum(el, "device", enums.DISK_DEVICES) or "disk"
-    if source is not None:
-        disk.startup_policy = props.enum(
-            source, "startupPolicy", enums.STARTUP_POLICIES, nonzero=True
-        )
-    target = el.find("target")
-    if target is not None:
-        disk.dst = target.get("dev")
-        disk.bus = props.enum(target, "bus", enums.DISK_BUSES, nonzero=True)
-        disk.tray = props.enum(target, "tray", enums.DISK_TRAYS)
-    driver = el.find("driver")
-    if driver is not None:
-        disk.driver_name = driver.get("name")
-        cache = props.enum(driver, "cache", enums.DISK_CACHES)
-        disk.cache = cache if cache != "default" else None
-        disk.io = props.enum(driver, "io", enums.DISK_IO, nonzero=True)
-        disk.discard = props.enum(driver, "discard", enums.DISK_DISCARDS, nonzero=True)
-        fmt = driver.get("type")
-        if fmt == "aio":
-            disk.format = "raw"  # libvirt's Xen back-compat spelling of raw
-        elif fmt is not None:
-            if fmt not in enums.STORAGE_FORMATS or fmt == "none":
-                raise ConfigUnsupported(f"unknown driver format value '{fmt}'")
-            disk.format = fmt
-    disk.transient = el.find("transient") is not None
-    disk.backend_domain = _attr_of(el, "backenddomain", "name")
-    disk.serial = child_text(el, "serial")
-    disk.info = _read_device_info(el, allow_boot=True)
-    return disk
-
-
-def _read_disk_source(source: Element, disk: Disk) -> None:
-    if disk.type == "file":
-        disk.path = source.get("file")
-    elif disk.type == "block":
-        disk.path = source.get("dev")
-    elif disk.type == "dir":
-        disk.path = source.get("dir")
-    elif disk.type == "network":
-        disk.protocol = props.enum(source, "protocol", enums.NET_PROTOCOLS, required=True)
-        disk.path = source.get("name")
-        if disk.path is None and disk.protocol != "nbd":
-            raise XMLError("missing name for disk source")
-        if disk.path and disk.protocol in ("rbd", "gluster"):
-            slash = disk.path.find("/")
-            if slash <= 0:
-                raise XMLError(
-                    f"can't split path '{disk.path}' into pool name and image name"
-                )
-        disk.hosts = [_read_net_host(h) for h in source.findall("host")]
-        disk.snapshot = _attr_of(source, "snapshot", "name")
-        disk.config_file = _attr_of(source, "config", "file")
-    else:
-        raise ConfigUnsupported(f"unsupported disk type '{disk.type}'")
-    auth = source.find("auth")
-    if auth is not None:
-        disk.auth = _read_auth(auth)
-
-
-def _read_net_host(el: Element) -> NetHost:
-    host = NetHost()
-    host.transport = props.enum(el, "transport", enums.NET_HOST_TRANSPORTS)
-    socket = el.get("socket")
-    if host.transport == "unix":
-        if socket is None:
-            raise XMLError("missing socket for unix transport")
-        host.socket = socket
-        return host
-    if socket is not None:
-        raise XMLError(
-            f"transport '{host.transport or 'tcp'}' does not support socket attribute"
-        )
-    port = el.get("port")
-    if port is not None:
-        number = props.parse_c_int(port)
-        if number is None or not 0 <= number <= 65535:
-            raise InternalError(f"failed to parse port number '{port}'")
-        host.port = number
-    host.name = el.get("name")
-    if host.name is None:
-        raise XMLError("missing name for host")
-    return host
-
-
-def _read_auth(el: Element) -> DiskAuth:
-    auth = DiskAuth(username=el.get("username"))
-    secret = el.find("secret")
-    if secret is not None:
-        auth.secret_type = secret.get("type")
-        auth.secret_usage = secret.get("usage")
-        auth.secret_uuid = secret.get("uuid")
-    return auth
-
-
-def _read_controllers(devices: Element, dom: Domain) -> None:
-    usb_none = usb_other = False
-    for el in devices.findall("controller"):
+def _read_controllers(kids: props.ByTag, dom: Domain) -> bool:
+    """The controllers; True when USB is disabled (a USB controller of model none)."""
+    usb_none = usb_other = usb_master = False
+    for el in kids.get("controller", []):
         ctrl = _read_controller(el)
         if ctrl.type == "usb":
             if ctrl.model == "none":
                 if usb_other or usb_none:
-                    raise XenvirshError(
+                    raise XMLParseError(
                         "Can't add another USB controller: USB is disabled for this domain"
                     )
                 usb_none = True
             else:
                 if usb_none:
-                    raise XenvirshError(
+                    raise XMLParseError(
                         "Can't add another USB controller: USB is disabled for this domain"
                     )
                 usb_other = True
+            if ctrl.info.usb_master_startport is None:
+                usb_master = True
         insert_controller(dom.devices.controllers, ctrl)
+    if usb_other and not usb_master:
+        raise XMLParseError("No master USB controller specified")
+    return usb_none
 
 
 def _read_controller(el: Element) -> Controller:
+    """virDomainControllerDefParseXML."""
     ctrl = Controller()
     ctrl.type = props.enum(el, "type", enums.CONTROLLER_TYPES) or "ide"
     model = el.get("model")
@@ -795,521 +848,176 @@ def _read_controller(el: Element) -> Controller:
         ctrl.model = model
     index = props.int_(el, "index", nonneg=True)
     ctrl.index = -1 if index is None else index
+    driver = el.find("driver")
+    if driver is not None:
+        _read_controller_driver(driver, ctrl.driver)
+    models = el.findall("model")
+    if len(models) > 1:
+        raise XMLError("Multiple <model> elements in controller definition not allowed")
+    if models and ctrl.type == "pci":
+        ctrl.pci.model_name = props.enum(models[0], "name", enums.PCI_MODEL_NAMES)
+    targets = el.findall("target")
+    if len(targets) > 1:
+        raise XMLError("Multiple <target> elements in controller definition not allowed")
+    if targets and ctrl.type == "pci":
+        props.read_attrs(targets[0], ctrl.pci, _PCI_TARGET)
+    node_text = text_of(el.find("target/node"))
+    numa_node = -1
+    if node_text is not None:
+        number = props.str_to_ll(node_text, bits=32)
+        if number is None or number < 0:
+            raise XMLError("invalid NUMA node in target")
+        numa_node = number
     if not (ctrl.type == "usb" and ctrl.model == "none"):
-        ctrl.info = _read_device_info(el)
+        ctrl.info = read_device_info(el)
     ports = props.int_(el, "ports", nonneg=True)
-    if ctrl.type in ("usb", "virtio-serial"):
+    if ctrl.type == "virtio-serial":
+        ctrl.vectors = props.int_(el, "vectors", nonneg=True)
         ctrl.ports = ports
+    elif ctrl.type == "usb":
+        master = _UHCI_MASTER_PORTS.get(ctrl.model or "")
+        if master is not None and ctrl.info.usb_master_startport is None:
+            ctrl.info.usb_master_startport = master
+        ctrl.ports = ports
+    elif ctrl.type == "pci":
+        if ctrl.model in ("pci-root", "pcie-root"):
+            hole = el.find("pcihole64")
+            text = text_of(hole)
+            if hole is not None and text is not None:
+                size = tuning.scaled_value(text, hole.get("unit"), "./pcihole64",
+                                           limit=2**64 - 1)
+                ctrl.pci.pcihole64 = -(-size // 1024)
+        if numa_node >= 0:
+            ctrl.pci.numa_node = numa_node
     elif ctrl.type == "xenbus":
         ctrl.max_grant_frames = props.int_(el, "maxGrantFrames", nonneg=True)
         ctrl.max_event_channels = props.int_(el, "maxEventChannels", nonneg=True)
     return ctrl
 
 
-def _read_interface(el: Element) -> Interface:
-    net = Interface()
-    net.type = props.enum(el, "type", enums.NET_TYPES) or "user"
-    net.model = _attr_of(el, "model", "type")
-    source = el.find("source")
-    if net.type in ("network", "bridge", "direct", "internal", "udp", "mcast", "client",
-                    "server", "vdpa", "vds") and source is None:
-        raise XMLError(f"interface type '{net.type}' requires a 'source' element")
-    if net.type == "network":
-        assert source is not None
-        net.network = props.required(source, "network")
-        net.portgroup = source.get("portgroup")
-    elif net.type == "bridge":
-        assert source is not None
-        net.bridge = props.required(source, "bridge")
-    elif net.type == "hostdev":
-        net.managed = el.get("managed") == "yes"
-        address = el.find("source/address")
-        addr_type = address.get("type") if address is not None else None
-        if addr_type != "pci":
-            raise ConfigUnsupported(f"unknown host device source address type '{addr_type}'")
-        assert address is not None
-        net.hostdev_pci = _read_pci_address(address)
-    elif net.type not in ("ethernet", "user", "null"):
-        raise ConfigUnsupported(f"unsupported interface type '{net.type}' on Xen")
-    virtualport = el.find("virtualport")
-    if virtualport is not None:
-        if net.type not in ("network", "bridge", "direct", "hostdev"):
-            raise ConfigUnsupported(
-                f"<virtualport> element unsupported for <interface type='{net.type}'>"
-            )
-        _read_virtualport(virtualport, net)
-    target = el.find("target")
-    if target is not None:
-        net.ifname = target.get("dev")
-    net.script = _attr_of(el, "script", "path")
-    net.backend_domain = _attr_of(el, "backenddomain", "name")
-    filterref = el.find("filterref")
-    if filterref is not None and net.type in ("network", "bridge", "ethernet"):
-        net.filter = filterref.get("filter")
-    bandwidth = el.find("bandwidth")
-    if bandwidth is not None:
-        net.inbound = _read_rate(bandwidth.find("inbound"), floor_ok=net.type == "network")
-        net.outbound = _read_rate(bandwidth.find("outbound"), floor_ok=False)
-    vlan = el.find("vlan")
-    if vlan is not None:
-        _read_vlan(vlan, net)
-    mac_el = el.find("mac")
-    if mac_el is not None and mac_el.get("address") is not None:
-        mac_text = mac_el.get("address", "")
-        mac = parse_mac(mac_text)
-        if mac is None:
-            raise XMLError(f"unable to parse mac address '{mac_text}'")
-        if int(mac[:2], 16) & 1:
-            raise XMLError(f"expected unicast mac address, found multicast '{mac_text}'")
-        if mac != "00:00:00:00:00:00":
-            net.mac = mac
-    net.info = _read_device_info(el, allow_boot=True)
-    for ip_el in el.findall("ip"):
-        net.ips.append(_read_ip(ip_el))
-    # target names libvirt generates itself are dropped from inactive XML
-    if net.ifname and net.ifname.startswith(("vnet", "macvtap", "macvlan", "vif")):
-        net.ifname = None
-    link = _attr_of(el, "link", "state")
-    if link is not None:
-        if link not in enums.LINK_STATES or link == "default":
-            raise ConfigUnsupported(f"unknown interface link state '{link}'")
-        net.link_state = link
-    mtu = _attr_of(el, "mtu", "size")
-    if mtu is not None:
-        size = props.parse_c_int(mtu)
-        if size is None or size < 0:
-            raise XMLError("malformed mtu size")
-        net.mtu = size
-    return net
+_UHCI_MASTER_PORTS = {"ich9-uhci1": 0, "ich9-uhci2": 2, "ich9-uhci3": 4}
+_PCI_TARGET = (
+    props.spec("chassisNr", "int0+", field="chassis_nr"),
+    props.spec("chassis", "int0+"),
+    props.spec("port", "int0+"),
+    props.spec("busNr", "int0+", field="bus_nr"),
+    props.spec("hotplug", "onoff"),
+    props.spec("index", "int0+", field="target_index"),
+    props.spec("memReserve", "ull0+", field="mem_reserve"),
+)
+_CONTROLLER_DRIVER = (
+    props.spec("queues", "uint"), props.spec("cmd_per_lun", "uint"),
+    props.spec("max_sectors", "uint"), props.spec("ioeventfd", "onoff"),
+    props.spec("iothread", "uint"),
+)
 
 
-def _read_virtualport(el: Element, net: Interface) -> None:
-    vtype = el.get("type")
-    if vtype is not None and (vtype not in enums.VIRTUALPORT_TYPES or vtype == "none"):
-        raise ConfigUnsupported(f"unknown virtualport type {vtype}")
-    if vtype is None and net.type != "network":
-        raise XMLError("missing required virtualport type")
-    net.virtualport = vtype or ""
-    params = el.find("parameters")
-    if params is not None:
-        for name in enums.VIRTUALPORT_PARAMS:
-            value = params.get(name)
-            if value is None:
-                continue
-            if name in ("instanceid", "interfaceid"):
-                parsed = parse_uuid(value)
-                if parsed is None:
-                    raise XMLError(f"cannot parse {name} parameter as a uuid")
-                value = parsed
-            net.virtualport_params[name] = value
-    # libvirt generates the ids an Open vSwitch port (or an untyped one) needs
-    kind = vtype or "none"
-    if kind in ("802.1Qbg", "none") and "instanceid" not in net.virtualport_params:
-        net.virtualport_params["instanceid"] = generate_uuid()
-    if kind in ("openvswitch", "none") and "interfaceid" not in net.virtualport_params:
-        net.virtualport_params["interfaceid"] = generate_uuid()
+def _read_controller_driver(el: Element, driver: ControllerDriver) -> None:
+    props.read_attrs(el, driver, _CONTROLLER_DRIVER)
+    driver.iothreads = read_iothread_mappings(el)
+    driver.virtio = read_virtio_options(el)
 
 
-def _read_rate(el: Optional[Element], floor_ok: bool) -> Optional[Bandwidth]:
-    if el is None:
-        return None
-    rate = Bandwidth()
-    for attr in ("average", "peak", "burst", "floor"):
-        value = el.get(attr)
-        if value is None:
-            continue
-        number = props.parse_c_int(value)
-        if number is None or number < 0:
-            raise XMLError(f"could not convert bandwidth {attr} value '{value}'")
-        setattr(rate, attr, number)
-    if rate.floor is not None and not floor_ok:
-        raise XMLError("floor attribute allowed only in <inbound> element")
-    if rate.average is None and rate.floor is None:
-        raise XMLError("Missing mandatory average or floor attributes")
-    if (rate.peak is not None or rate.burst is not None) and rate.average is None:
-        raise XMLError("'peak' and 'burst' require 'average' attribute")
-    return rate
-
-
-def _read_vlan(el: Element, net: Interface) -> None:
-    tags = el.findall("tag")
-    if not tags:
-        raise XMLError(
-            "missing tag id - each <vlan> must have at least one <tag id='n'/> subelement"
-        )
-    for tag in tags:
-        tag_id = props.uint(tag, "id", required=True)
-        assert tag_id is not None
-        if tag_id > 4095:
-            raise XMLError(f"vlan tag id {tag_id} too large (maximum 4095)")
-        net.vlan_tags.append(VlanTag(tag_id, tag.get("nativeMode")))
-    trunk = el.get("trunk")
-    if trunk is not None:
-        if trunk not in ("yes", "no"):
-            raise XMLError(f"invalid \"trunk='{trunk}'\" in <vlan> - trunk can be 'yes' or 'no'")
-        if trunk == "no" and len(tags) > 1:
-            raise XMLError(
-                "invalid \"trunk='no'\" in <vlan> - trunk must be 'yes' or unspecified "
-                "with multiple vlan tags"
-            )
-        net.vlan_trunk = trunk == "yes"
-    else:
-        net.vlan_trunk = len(tags) > 1
-
-
-def _read_ip(el: Element) -> IPAddress:
-    address = el.get("address")
-    if address is None:
-        raise XMLError("Missing required address in <ip>")
-    prefix = el.get("prefix")
-    ip = IPAddress(address=address, family=el.get("family"), peer=el.get("peer"))
-    if prefix is not None:
-        value = props.parse_c_int(prefix)
-        if value is None or value < 0:
-            raise XMLError(f"Invalid ip address prefix value '{prefix}'")
-        ip.prefix = value
-    return ip
-
-
-def _read_chrs(devices: Element, tag: str) -> List[ChrDevice]:
-    return [_read_chr(el, tag) for el in devices.findall(tag)]
-
-
-def _read_chr(el: Element, device: str) -> ChrDevice:
-    chr_dev = ChrDevice(device=device)
-    chr_type = el.get("type")
-    if chr_type is not None:
-        if chr_type not in enums.CHR_TYPES:
-            raise ConfigUnsupported(
-                f"unknown type presented to host for character device: {chr_type}"
-            )
-        chr_dev.source.type = chr_type
-    target = el.find("target")
-    if target is not None:
-        _read_chr_target(target, chr_dev)
-    elif device == "channel":
-        raise XMLError("target type must be specified for channel device")
-    elif device in ("console", "serial"):
-        chr_dev.target_type = "none"
-    _read_chr_source(el, chr_dev.source)
-    chr_dev.info = _read_device_info(el)
-    return chr_dev
-
-
-def _read_chr_target(el: Element, chr_dev: ChrDevice) -> None:
-    target_type = el.get("type")
-    table = enums.CHR_TARGET_TYPES.get(chr_dev.device)
-    if table is not None:
-        if target_type is None:
-            if chr_dev.device == "channel":
-                raise XMLError("target type must be specified for channel device")
-            target_type = "none"
-        elif target_type not in table:
-            raise ConfigUnsupported(
-                f"unknown target type '{target_type}' specified for character device"
-            )
-        chr_dev.target_type = target_type
-    model = _attr_of(el, "model", "name")
-    if model is not None and chr_dev.device == "serial":
-        if model not in enums.CHR_SERIAL_TARGET_MODELS:
-            raise ConfigUnsupported(
-                f"unknown target model '{model}' specified for character device"
-            )
-        chr_dev.target_model = model
-    if chr_dev.device == "channel":
-        if target_type in ("xen", "virtio"):
-            chr_dev.target_name = el.get("name")
-        elif target_type == "guestfwd":
-            raise ConfigUnsupported("guestfwd channels are not supported on Xen")
-        return
-    port = el.get("port")
-    if port is None:
-        chr_dev.target_port = -1
-        return
-    value = props.parse_c_int(port)
-    if value is None or port.strip().startswith("-") or value >= 2**32:
-        raise XMLError(f"Invalid port number: {port}")
-    chr_dev.target_port = value
-
-
-def _read_chr_source(el: Element, src: ChrSource) -> None:
-    sources = el.findall("source")
-    if len(sources) > 1 and src.type != "udp":
-        raise XMLError("only one source element is allowed for character device")
-    if len(sources) > 2:
-        raise XMLError("only two source elements are allowed for character device")
-    if sources:
-        first = sources[0]
-        if src.type in ("file", "dev", "pipe"):
-            src.path = first.get("path")
-            if src.type == "file":
-                src.append = props.switch(first, "append")
-        elif src.type in ("tcp", "unix"):
-            mode = props.enum(first, "mode", enums.CHR_SOURCE_MODES) or "connect"
-            src.listen = mode == "bind"
-            if src.type == "tcp":
-                src.host = first.get("host")
-                src.service = first.get("service")
-            else:
-                src.path = first.get("path")
-        elif src.type == "udp":
-            for source in sources:
-                mode = props.enum(source, "mode", enums.CHR_SOURCE_MODES) or "connect"
-                if mode == "connect" and src.connect_host is None and src.connect_service is None:
-                    src.connect_host = source.get("host")
-                    src.connect_service = source.get("service")
-                elif mode == "bind" and src.bind_host is None and src.bind_service is None:
-                    src.bind_host = source.get("host")
-                    src.bind_service = source.get("service")
-    protocols = el.findall("protocol")
-    if len(protocols) > 1:
-        raise XMLError("only one protocol element is allowed for character device")
-    if protocols and src.type == "tcp":
-        src.protocol = props.enum(protocols[0], "type", enums.CHR_TCP_PROTOCOLS) or "raw"
+def _read_chrs(kids: props.ByTag, tag: str) -> List[ChrDevice]:
+    return [read_chr(el, tag) for el in kids.get(tag, [])]
 
 
 def _read_input(el: Element) -> Input:
     input_type = el.get("type")
+    bus = el.get("bus")
+    model = el.get("model")
     if input_type is None:
         raise InternalError("missing input device type")
     if input_type not in enums.INPUT_TYPES:
         raise ConfigUnsupported(f"unknown input device type '{input_type}'")
-    bus = el.get("bus")
+    if model is not None and (model not in enums.INPUT_MODELS or model == "default"):
+        raise ConfigUnsupported(f"unknown input model '{model}'")
     if bus is not None and (bus not in enums.INPUT_BUSES or bus == "default"):
         raise ConfigUnsupported(f"unknown input bus type '{bus}'")
-    info = _read_device_info(el)
+    info = read_device_info(el)
     if bus == "usb" and info.address_type not in (None, "usb"):
         raise XMLError("Invalid address for a USB device")
-    return Input(type=input_type, bus=bus, info=info)
-
-
-def _read_graphics(el: Element) -> Graphics:
-    gtype = props.enum(el, "type", enums.GRAPHICS_TYPES, required=True)
-    assert gtype is not None
-    gfx = Graphics(type=gtype)
-    if gtype in ("vnc", "spice", "rdp"):
-        gfx.listens = _read_listens(el, gtype)
-    if gtype == "vnc":
-        port = el.get("port")
-        if port is not None:
-            value = props.parse_c_int(port)
-            if value is None:
-                raise InternalError(f"cannot parse vnc port {port}")
-            gfx.port = value
-            if value == -1:  # the legacy way of asking for autoport
-                gfx.port = 0
-                gfx.autoport = True
-        else:
-            gfx.autoport = True
-        autoport = el.get("autoport")
-        if autoport in ("yes", "no"):
-            gfx.autoport = autoport == "yes"
-            if gfx.autoport:
-                gfx.port = 0
-        gfx.websocket = props.int_(el, "websocket") or 0
-        gfx.share_policy = props.enum(el, "sharePolicy", enums.VNC_SHARE_POLICIES)
-        gfx.keymap = el.get("keymap")
-        _read_graphics_auth(el, gfx)
-    elif gtype == "sdl":
-        gfx.fullscreen = props.tristate(el, "fullscreen") is True
-        gfx.xauth = el.get("xauth")
-        gfx.display = el.get("display")
-        gl = el.find("gl")
-        if gl is not None:
-            gfx.gl = props.tristate(gl, "enable", required=True)
-    elif gtype == "spice":
-        _read_spice(el, gfx)
-    else:
-        raise ConfigUnsupported(f"unsupported graphics type '{gtype}' on Xen")
-    return gfx
-
-
-def _read_spice(el: Element, gfx: Graphics) -> None:
-    gfx.port = props.int_(el, "port") or 0
-    gfx.tls_port = props.int_(el, "tlsPort") or 0
-    gfx.autoport = props.tristate(el, "autoport") is True
-    gfx.default_mode = props.enum(el, "defaultMode", enums.SPICE_CHANNEL_MODES)
-    if gfx.port == -1 and gfx.tls_port == -1:
-        gfx.autoport = True
-    if gfx.autoport:
-        gfx.port = gfx.tls_port = 0
-    gfx.keymap = el.get("keymap")
-    _read_graphics_auth(el, gfx)
-    for tag, attr, table, field_name in (
-        ("image", "compression", enums.SPICE_IMAGE_COMPRESSIONS, "image_compression"),
-        ("jpeg", "compression", enums.SPICE_JPEG_COMPRESSIONS, "jpeg_compression"),
-        ("zlib", "compression", enums.SPICE_ZLIB_COMPRESSIONS, "zlib_compression"),
-        ("streaming", "mode", enums.SPICE_STREAMING_MODES, "streaming_mode"),
-        ("mouse", "mode", enums.MOUSE_MODES, "mouse_mode"),
-    ):
-        child = el.find(tag)
-        if child is not None:
-            setattr(gfx, field_name, props.enum(child, attr, table, required=True, nonzero=True))
-    playback = el.find("playback")
-    if playback is not None:
-        gfx.playback_compression = props.switch(playback, "compression", required=True)
-    clipboard = el.find("clipboard")
-    if clipboard is not None:
-        gfx.copypaste = props.tristate(clipboard, "copypaste", required=True)
-    filetransfer = el.find("filetransfer")
-    if filetransfer is not None:
-        gfx.filetransfer = props.tristate(filetransfer, "enable", required=True)
-    gl = el.find("gl")
-    if gl is not None:
-        gfx.rendernode = gl.get("rendernode")
-        gfx.gl = props.tristate(gl, "enable", required=True)
-
-
-def _read_graphics_auth(el: Element, gfx: Graphics) -> None:
-    gfx.passwd = el.get("passwd")
-    if gfx.passwd is None:
-        return
-    valid_to = el.get("passwdValidTo")
-    if valid_to is not None:
-        if not re.fullmatch(r"\s*[+-]?\d+-\s*[+-]?\d+-\s*[+-]?\d+T\s*[+-]?\d+:\s*[+-]?\d+:"
-                            r"\s*[+-]?\d+", valid_to):
-            raise InternalError(
-                f"cannot parse password validity time '{valid_to}', expect YYYY-MM-DDTHH:MM:SS"
-            )
-        gfx.passwd_valid_to = valid_to
-    connected = el.get("connected")
-    if connected is not None:
-        if connected not in enums.GRAPHICS_CONNECTED or connected == "default":
-            raise ConfigUnsupported(f"unknown connected value {connected}")
-        if gfx.type == "vnc" and connected != "keep":
-            raise ConfigUnsupported("VNC supports connected='keep' only")
-        gfx.connected = connected
-
-
-def _read_listens(el: Element, gtype: str) -> List[GraphicsListen]:
-    listens: List[GraphicsListen] = []
-    compat_address = el.get("listen")
-    for index, node in enumerate(el.findall("listen")):
-        ltype = props.enum(node, "type", enums.GRAPHICS_LISTEN_TYPES, required=True)
-        assert ltype is not None
-        listen = GraphicsListen(type=ltype)
-        address = node.get("address")
-        if ltype == "address":
-            if index == 0 and address and compat_address and address != compat_address:
-                raise ConfigUnsupported(
-                    f"graphics 'listen' attribute '{compat_address}' must match 'address' "
-                    f"attribute of first listen element (found '{address}')"
-                )
-            if index == 0 and not address:
-                address = compat_address
-            listen.address = address or None
-        network = node.get("network")
-        if network:
-            if ltype != "network":
-                raise XMLError("'network' attribute is valid only for listen type 'network'")
-            listen.network = network
-        socket = node.get("socket")
-        if socket:
-            if ltype != "socket":
-                raise XMLError("'socket' attribute is valid only for listen type 'socket'")
-            listen.socket = socket
-        listens.append(listen)
-    socket_compat = el.get("socket") if gtype == "vnc" else None
-    if socket_compat:
-        compat = GraphicsListen(type="socket", socket=socket_compat)
-    else:
-        compat = GraphicsListen(type="address", address=compat_address or None)
-    if not listens:
-        listens.append(compat)
-    elif compat.type == "socket" and listens[0].type in ("address", "network"):
-        listens[0] = compat
-    return listens
+    inp = Input(type=input_type, bus=bus, info=info, model=model)
+    source = el.find("source")
+    if source is not None:
+        evdev = {"passthrough": "evdev", "evdev": "dev"}.get(input_type)
+        path = source.get(evdev) if evdev else None
+        inp.evdev = props.sanitize_path(path) if path is not None else None
+        if evdev and inp.evdev is None:
+            raise XMLError("Missing evdev path for input device")
+        if input_type == "evdev":
+            inp.grab = props.enum(source, "grab", enums.INPUT_GRABS, nonzero=True)
+            inp.grab_toggle = props.enum(source, "grabToggle", enums.INPUT_GRAB_TOGGLES,
+                                         nonzero=True)
+            inp.repeat = props.switch(source, "repeat")
+    inp.virtio = read_virtio_options(el.find("driver"))
+    return inp
 
 
 def _read_sound(el: Element) -> Sound:
     model = props.enum(el, "model", enums.SOUND_MODELS, required=True)
     assert model is not None
-    streams = props.uint(el, "streams", nonzero=True) if model == "virtio" else None
-    return Sound(model=model, streams=streams or 0, info=_read_device_info(el))
+    sound = Sound(model=model)
+    if model in ("ich6", "ich7", "ich9"):
+        for codec in el.findall("codec"):
+            kind = codec.get("type")
+            if kind not in enums.SOUND_CODECS:
+                raise ConfigUnsupported(f"unknown codec type '{kind or '(null)'}'")
+            sound.codecs.append(kind)
+    if model == "usb":
+        sound.multichannel = props.tristate(el, "multichannel")
+    if model == "virtio":
+        sound.streams = props.uint(el, "streams", nonzero=True) or 0
+    audio = el.find("audio")
+    if audio is not None:
+        sound.audio_id = props.uint(audio, "id", required=True, nonzero=True) or 0
+    sound.info = read_device_info(el)
+    sound.virtio = read_virtio_options(el.find("driver"))
+    return sound
 
 
 def _read_video(el: Element) -> Video:
     video = Video()
     model = el.find("model")
     if model is not None:
-        video.primary = props.tristate(model, "primary") is True
-        video.type = props.enum(model, "type", enums.VIDEO_TYPES) or "default"
-        video.ram = props.uint(model, "ram") or 0
-        video.vram = props.uint(model, "vram") or 0
-        video.vgamem = props.uint(model, "vgamem") or 0
-        heads = props.uint(model, "heads")
-        video.heads = 1 if heads is None else heads
-    video.info = _read_device_info(el)
+        _read_video_model(model, video)
+    driver = el.find("driver")
+    if driver is not None:
+        video.backend = props.enum(driver, "name", enums.VIDEO_BACKENDS, nonzero=True)
+        video.virtio = read_virtio_options(driver)
+    video.info = read_device_info(el)
+    if driver is not None:
+        video.vgaconf = props.enum(driver, "vgaconf", enums.VIDEO_VGACONFS)
     return video
 
 
-def _read_hostdev(el: Element) -> Hostdev:
-    mode = props.enum(el, "mode", enums.HOSTDEV_MODES) or "subsystem"
-    if mode == "capabilities":
-        raise ConfigUnsupported("hostdev mode 'capabilities' is not supported in xen")
-    hostdev = Hostdev(mode=mode)
-    hostdev_type = el.get("type")
-    if hostdev_type is None:
-        raise XMLError("missing type in hostdev")
-    if hostdev_type not in enums.HOSTDEV_SUBSYS_TYPES:
-        raise ConfigUnsupported(f"unknown host device source address type '{hostdev_type}'")
-    hostdev.type = hostdev_type
-    managed = el.get("managed")
-    hostdev.managed = managed == "yes"
-    source = el.find("source")
-    if hostdev_type == "pci":
-        driver = el.find("driver")
-        if driver is not None:
-            hostdev.driver_name = props.enum(
-                driver, "name", enums.HOSTDEV_PCI_DRIVERS, nonzero=True
-            )
-        if source is None:
-            raise XMLError("PCI host devices must use 'pci' or 'unassigned' address type")
-        hostdev.write_filtering = props.tristate(source, "writeFiltering")
-        address = source.find("address")
-        if address is None:
-            raise XMLError("PCI host devices must use 'pci' or 'unassigned' address type")
-        hostdev.pci = _read_pci_address(address)
-    elif hostdev_type == "usb":
-        if source is None:
-            raise XMLError("Missing <source> element in hostdev device")
-        _read_usb_source(source, hostdev)
-    else:
-        raise ConfigUnsupported(f"hostdev type '{hostdev_type}' is not supported on Xen")
-    hostdev.readonly = el.find("readonly") is not None
-    hostdev.shareable = el.find("shareable") is not None
-    hostdev.info = _read_device_info(el, allow_boot=True)
-    return hostdev
-
-
-def _read_usb_source(source: Element, hostdev: Hostdev) -> None:
-    vendor = source.find("vendor")
-    if vendor is not None:
-        vendor_id = vendor.get("id")
-        value = props.parse_c_int(vendor_id or "", 0)
-        if vendor_id is None or value is None:
-            raise XMLError("usb vendor needs id")
-        hostdev.usb_vendor = value
-        product = source.find("product")
-        product_id = product.get("id") if product is not None else None
-        value = props.parse_c_int(product_id or "", 0)
-        if product_id is None or value is None:
-            raise XMLError("usb product needs id")
-        hostdev.usb_product = value
-    address = source.find("address")
-    if address is not None:
-        hostdev.usb_bus = _usb_number(address, "bus")
-        hostdev.usb_device = _usb_number(address, "device")
-    if vendor is None and address is None:
-        raise XMLError("Missing vendor and/or product or bus/device in USB source")
-
-
-def _usb_number(el: Element, name: str) -> int:
-    value = el.get(name)
-    number = props.parse_c_int(value or "", 0)
-    if value is None or number is None or number < 0:
-        raise XMLError(f"cannot parse {name} '{value}'")
-    return number
+def _read_video_model(model: Element, video: Video) -> None:
+    try:
+        video.primary = props.tristate(model, "primary") is True
+    except XMLError:
+        video.primary = False  # libvirt ignores a bad primary attribute
+    accel = model.find("acceleration")
+    if accel is not None:
+        rendernode = accel.get("rendernode")
+        video.accel3d = props.tristate(accel, "accel3d")
+        video.accel2d = props.tristate(accel, "accel2d")
+        if rendernode is None and video.accel3d is None and video.accel2d is None:
+            raise ConfigUnsupported("missing values for acceleration")
+        video.rendernode = props.sanitize_path(rendernode) if rendernode else rendernode
+        video.accel = True
+    resolution = model.find("resolution")
+    if resolution is not None:
+        x = props.uint(resolution, "x", required=True)
+        y = props.uint(resolution, "y", required=True)
+        video.resolution = (x or 0, y or 0)
+    video.type = props.enum(model, "type", enums.VIDEO_TYPES) or "default"
+    video.ram = props.uint(model, "ram") or 0
+    video.vram = props.uint(model, "vram") or 0
+    video.vram64 = props.uint(model, "vram64") or 0
+    video.vgamem = props.uint(model, "vgamem") or 0
+    heads = props.uint(model, "heads")
+    video.heads = 1 if heads is None else heads
+    video.blob = props.switch(model, "blob")
 
 
 def _read_memballoon(el: Element) -> Memballoon:
@@ -1317,59 +1025,23 @@ def _read_memballoon(el: Element) -> Memballoon:
     assert model is not None
     balloon = Memballoon(model=model)
     balloon.autodeflate = props.switch(el, "autodeflate")
+    balloon.free_page_reporting = props.switch(el, "freePageReporting")
     stats = el.find("stats")
     if stats is not None:
         balloon.period = max(props.int_(stats, "period", base=0) or 0, 0)
     if model != "none":
-        balloon.info = _read_device_info(el)
+        balloon.info = read_device_info(el)
+    balloon.virtio = read_virtio_options(el.find("driver"))
     return balloon
 
 
-def _read_device_info(el: Element, allow_boot: bool = False) -> DeviceInfo:
-    info = DeviceInfo()
-    alias = _attr_of(el, "alias", "name")
-    # inactive XML keeps only user aliases
-    if alias and re.fullmatch(r"ua-[a-zA-Z0-9_-]+", alias):
-        info.alias = alias
-    boot = el.find("boot")
-    if allow_boot and boot is not None:
-        order = props.uint(boot, "order", required=True, nonzero=True)
-        info.boot_order = order
-    address = el.find("address")
-    if address is None:
-        return info
-    addr_type = props.enum(address, "type", enums.ADDRESS_TYPES, required=True, nonzero=True)
-    info.address_type = addr_type
-    if addr_type == "drive":
-        info.drive = DriveAddress(
-            controller=props.uint(address, "controller") or 0,
-            bus=props.uint(address, "bus") or 0,
-            target=props.uint(address, "target") or 0,
-            unit=props.uint(address, "unit") or 0,
-        )
-    elif addr_type == "pci":
-        info.pci = _read_pci_address(address)
-    elif addr_type == "usb":
-        info.usb = USBAddress(bus=props.uint(address, "bus") or 0, port=address.get("port"))
-    elif addr_type == "virtio-s390":
-        raise XMLError("virtio-s390 bus doesn't have an address")
-    return info
-
-
-def _read_pci_address(el: Element) -> PCIAddress:
-    def field_of(name: str, limit: int) -> int:
-        value = props.uint(el, name, base=0)
-        if value is not None and value > limit:
-            raise XMLError(f"Invalid PCI address {name}='{el.get(name)}', must be <= {limit:#x}")
-        return value or 0
-
-    return PCIAddress(
-        domain=field_of("domain", 0xFFFF),
-        bus=field_of("bus", 0xFF),
-        slot=field_of("slot", 0x1F),
-        function=field_of("function", 7),
-        multifunction=props.switch(el, "multifunction"),
-    )
+def _read_smbios_mode(root: Element, dom: Domain) -> None:
+    mode = _attr_of(root, "os/smbios", "mode")
+    if not mode:
+        return
+    if mode not in enums.SMBIOS_MODES:
+        raise ConfigUnsupported(f"unknown smbios mode '{mode}'")
+    dom.os.smbios_mode = mode
 
 
 def _read_xen_namespace(root: Element, dom: Domain) -> None:

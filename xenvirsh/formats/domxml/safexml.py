@@ -3,8 +3,12 @@
 Domain XML comes from files, pipes and other tools. It is parsed with no
 network or file access, no DTD loading and no entity expansion; a document
 that declares a DTD or entities is refused outright (libvirt's documents never
-need one), as are documents above :data:`MAX_XML_SIZE` or nested deeper than
-:data:`MAX_DEPTH`.
+need one), as are documents above :data:`MAX_XML_SIZE`, nested deeper than
+:data:`MAX_DEPTH` or with more than :data:`MAX_XML_ELEMENTS` elements.
+
+The DTD is looked for twice: in the bytes, which refuses the usual attack
+before libxml2 sees it, and in the parsed document, because a document in
+another encoding (UTF-16, UTF-7...) hides ``<!DOCTYPE`` from a byte search.
 """
 
 from __future__ import annotations
@@ -15,9 +19,8 @@ from typing import Union
 from lxml import etree
 
 from xenvirsh.errors import XMLParseError
+from xenvirsh.limits import MAX_XML_ELEMENTS, MAX_XML_SIZE, describe
 
-# virsh reads at most 10 MiB of XML from a file
-MAX_XML_SIZE = 10 * 1024 * 1024
 # libxml2 refuses deeper nesting unless asked for huge trees
 MAX_DEPTH = 256
 
@@ -29,7 +32,7 @@ _PARSER = etree.XMLParser(
     load_dtd=False,
     dtd_validation=False,
     huge_tree=False,
-    remove_comments=True,
+    remove_comments=False,  # <metadata> keeps them; the reader skips them
     remove_pis=True,
 )
 
@@ -40,13 +43,9 @@ def parse_xml(data: Union[str, bytes]) -> etree._Element:
     """The root element of ``data``, or :class:`XMLParseError` naming the line."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_XML_SIZE:
-        raise XMLParseError(
-            f"{_SOURCE}: document is larger than {MAX_XML_SIZE // (1024 * 1024)} MiB"
-        )
+        raise XMLParseError(f"{_SOURCE}: document is larger than {describe(MAX_XML_SIZE)}")
     if _DOCTYPE.search(raw):
-        raise XMLParseError(
-            f"{_SOURCE}: DTDs and entity declarations are not allowed in domain XML"
-        )
+        raise _dtd_refused()
     if not raw.strip():
         raise XMLParseError(f"{_SOURCE}:1: Document is empty")
     try:
@@ -59,4 +58,15 @@ def parse_xml(data: Union[str, bytes]) -> etree._Element:
         raise XMLParseError(f"{_SOURCE}:{line}: {message} (column {column})") from None
     except ValueError as err:
         raise XMLParseError(f"{_SOURCE}: {err}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise _dtd_refused()
+    elements = sum(1 for _ in root.iter(etree.Element))
+    if elements > MAX_XML_ELEMENTS:
+        raise XMLParseError(f"{_SOURCE}: document has {elements} elements; xenvirsh reads "
+                            f"at most {MAX_XML_ELEMENTS}")
     return root
+
+
+def _dtd_refused() -> XMLParseError:
+    return XMLParseError(f"{_SOURCE}: DTDs and entity declarations are not allowed in "
+                         "domain XML")

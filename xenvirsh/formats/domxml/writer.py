@@ -7,9 +7,23 @@ spaces per level, single-quoted attributes.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import List, Optional, Set, Tuple
 
 from xenvirsh.errors import InternalError
+from xenvirsh.formats.domxml import misc_devices, tuning
+from xenvirsh.formats.domxml.chardev import write_chr
+from xenvirsh.formats.domxml.devinfo import pci_attrs, write_device_info
+from xenvirsh.formats.domxml.disk import (
+    virtio_attrs,
+    write_disk,
+    write_disk_source,
+    write_iothread_mappings,
+)
+from xenvirsh.formats.domxml.graphics import write_graphics
+from xenvirsh.formats.domxml.hostdev import write_hostdev
+from xenvirsh.formats.domxml.interface import write_interface
+from xenvirsh.formats.domxml.metadata import write_metadata
+from xenvirsh.formats.domxml.xmlout import Out, onoff, yesno
 from xenvirsh.model import enums
 from xenvirsh.model.bitmap import CPUMASK_LEN, format_bitmap
 from xenvirsh.model.domain import (
@@ -17,95 +31,24 @@ from xenvirsh.model.domain import (
     ChrDevice,
     Clock,
     Controller,
-    DeviceInfo,
-    Disk,
     Domain,
     Features,
-    Graphics,
-    Hostdev,
     Input,
-    Interface,
+    Loader,
     NumaCell,
     PCIAddress,
+    PCIControllerOpts,
+    Sound,
     Video,
 )
 
 XEN_NAMESPACE = "http://libvirt.org/schemas/domain/xen/1.0"
 
-Attrs = Sequence[Tuple[str, Optional[object]]]
-
-_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
-# control characters libvirt drops silently (all below 0x20 but tab, LF, CR)
-_DROPPED = {chr(c): "" for c in range(1, 32) if c not in (9, 10, 13)}
-_TABLE = str.maketrans({**_ESCAPES, **_DROPPED})
-
-
-def escape(text: str) -> str:
-    """virBufferEscapeString."""
-    return text.translate(_TABLE)
-
-
-def yesno(value: Optional[bool]) -> Optional[str]:
-    return None if value is None else ("yes" if value else "no")
-
-
-def onoff(value: Optional[bool]) -> Optional[str]:
-    return None if value is None else ("on" if value else "off")
-
-
-class _Out:
-    """Lines of XML with libvirt's indentation."""
-
-    __slots__ = ("lines", "depth")
-
-    def __init__(self) -> None:
-        self.lines: List[str] = []
-        self.depth = 0
-
-    def line(self, text: str) -> None:
-        self.lines.append("  " * self.depth + text + "\n")
-
-    def text_element(self, tag: str, value: Optional[object], attrs: Attrs = ()) -> None:
-        """``<tag attrs>value</tag>``, nothing when the value is absent."""
-        if value is None:
-            return
-        self.line(f"<{tag}{_attrs(attrs)}>{escape(str(value))}</{tag}>")
-
-    def empty(self, tag: str, attrs: Attrs, always: bool = False) -> None:
-        """``<tag attrs/>``; like virXMLFormatElement, nothing without attributes."""
-        rendered = _attrs(attrs)
-        if rendered or always:
-            self.line(f"<{tag}{rendered}/>")
-
-    def open(self, tag: str, attrs: Attrs = ()) -> None:
-        self.line(f"<{tag}{_attrs(attrs)}>")
-        self.depth += 1
-
-    def close(self, tag: str) -> None:
-        self.depth -= 1
-        self.line(f"</{tag}>")
-
-    def element(self, tag: str, attrs: Attrs, children: _Out) -> None:
-        """virXMLFormatElement: attributes and child lines; omitted when both empty."""
-        rendered = _attrs(attrs)
-        if not children.lines:
-            if rendered:
-                self.line(f"<{tag}{rendered}/>")
-            return
-        self.line(f"<{tag}{rendered}>")
-        prefix = "  " * (self.depth + 1)
-        self.lines.extend(prefix + line for line in children.lines)
-        self.line(f"</{tag}>")
-
-
-def _attrs(attrs: Attrs) -> str:
-    return "".join(f" {name}='{escape(str(value))}'" for name, value in attrs if value is not None)
-
 
 def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -> str:
     """The domain XML; ``secure`` includes passwords, ``inactive=False``
     formats a live domain (with its id)."""
-    out = _Out()
+    out = Out()
     inactive = inactive or dom.id == -1
     root: List[Tuple[str, Optional[object]]] = [("type", dom.virt_type)]
     if not inactive:
@@ -115,19 +58,28 @@ def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -
     out.open("domain", root)
     out.text_element("name", dom.name)
     out.text_element("uuid", dom.uuid)
+    out.text_element("genid", dom.tuning.genid)
     out.text_element("title", dom.title)
     out.text_element("description", dom.description)
+    write_metadata(out, dom.tuning.metadata)
     if dom.max_memory_kib or dom.memory_slots:
         slots = dom.memory_slots or None
         out.text_element("maxMemory", dom.max_memory_kib, [("slots", slots), ("unit", "KiB")])
-    out.text_element("memory", dom.memory_kib, [("unit", "KiB")])
+    out.text_element("memory", dom.memory_kib,
+                     [("dumpCore", onoff(dom.tuning.dump_core)), ("unit", "KiB")])
     out.text_element("currentMemory", dom.current_memory_kib, [("unit", "KiB")])
+    tuning.write_memory_tunables(out, dom.tuning)
     _vcpu(out, dom)
-    _cputune(out, dom)
+    tuning.write_iothreads(out, dom.tuning)
+    tuning.write_cputune(out, dom)
+    tuning.write_numatune(out, dom.tuning.numatune)
+    tuning.write_resource(out, dom.tuning.resource)
+    tuning.write_sysinfos(out, dom.tuning.sysinfos)
     if dom.os.bootloader is not None:
         out.text_element("bootloader", dom.os.bootloader)
         out.text_element("bootloader_args", dom.os.bootloader_args)
     _os(out, dom)
+    tuning.write_idmap(out, dom.tuning)
     _features(out, dom.features)
     if dom.cpu is not None:
         _cpu(out, dom.cpu)
@@ -135,7 +87,10 @@ def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -
     out.text_element("on_poweroff", dom.on_poweroff)
     out.text_element("on_reboot", dom.on_reboot)
     out.text_element("on_crash", dom.on_crash)
+    tuning.write_lifecycle_extras(out, dom.tuning)
     _devices(out, dom, secure=secure, inactive=inactive)
+    tuning.write_seclabels(out, dom.tuning.seclabels)
+    tuning.write_keywrap(out, dom.tuning)
     if dom.xen_cmdline:
         out.open("xen:commandline")
         for arg in dom.xen_cmdline:
@@ -145,7 +100,7 @@ def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -
     return "".join(out.lines)
 
 
-def _vcpu(out: _Out, dom: Domain) -> None:
+def _vcpu(out: Out, dom: Domain) -> None:
     attrs: List[Tuple[str, Optional[object]]] = [("placement", dom.placement)]
     # libvirt leaves out a mask that has every bit set
     if dom.cpumask is not None and len(dom.cpumask) < CPUMASK_LEN:
@@ -155,39 +110,26 @@ def _vcpu(out: _Out, dom: Domain) -> None:
     out.text_element("vcpu", dom.vcpus_max, attrs)
 
 
-def _cputune(out: _Out, dom: Domain) -> None:
-    tune = dom.cputune
-    children = _Out()
-    children.text_element("shares", tune.shares)
-    children.text_element("period", tune.period or None)
-    children.text_element("quota", tune.quota or None)
-    for pin in sorted(tune.vcpupins, key=lambda p: p.vcpu):
-        children.empty("vcpupin", [("vcpu", pin.vcpu), ("cpuset", format_bitmap(pin.cpuset))])
-    out.element("cputune", (), children)
-
-
-def _os(out: _Out, dom: Domain) -> None:
+def _os(out: Out, dom: Domain) -> None:
     osd = dom.os
     out.open("os", [("firmware", osd.firmware)])
     # libvirt's Xen back-compat: PV guests print as 'linux'
     os_type = "linux" if dom.virt_type == "xen" and osd.type == "xen" else osd.type
     out.text_element("type", os_type, [("arch", osd.arch), ("machine", osd.machine)])
+    if osd.firmware_features:
+        out.open("firmware")
+        for name in enums.FIRMWARE_FEATURES:
+            if name in osd.firmware_features:
+                out.empty("feature", [("enabled", yesno(osd.firmware_features[name])),
+                                      ("name", name)])
+        out.close("firmware")
     loader = osd.loader
     if loader is not None:
-        attrs = [
-            ("readonly", yesno(loader.readonly)),
-            ("secure", yesno(loader.secure)),
-            ("type", loader.type),
-            ("format", loader.format),
-        ]
-        if loader.path:
-            out.text_element("loader", loader.path, attrs)
-        else:
-            out.empty("loader", attrs)
-        out.text_element("nvram", osd.nvram)
+        _loader(out, loader, osd.nvram)
     out.text_element("kernel", osd.kernel)
     out.text_element("initrd", osd.initrd)
     out.text_element("cmdline", osd.cmdline)
+    out.text_element("shim", osd.shim)
     out.text_element("dtb", osd.dtb)
     out.text_element("root", osd.root)
     if osd.acpi_tables:
@@ -201,16 +143,71 @@ def _os(out: _Out, dom: Domain) -> None:
         if osd.bootmenu is not None:
             out.empty("bootmenu", [("enable", yesno(osd.bootmenu)),
                                    ("timeout", osd.bootmenu_timeout)])
+        out.empty("bios", [("useserial", yesno(osd.bios_useserial)),
+                           ("rebootTimeout", osd.bios_reboot_timeout)])
+    if osd.smbios_mode not in (None, "none"):
+        out.empty("smbios", [("mode", osd.smbios_mode)])
     out.close("os")
 
 
-def _features(out: _Out, feats: Features) -> None:
-    children = _Out()
+def _loader(out: Out, loader: Loader, nvram_path: Optional[str]) -> None:
+    """virDomainLoaderDefFormat."""
+    attrs = [("readonly", yesno(loader.readonly)), ("secure", yesno(loader.secure)),
+             ("type", loader.type), ("stateless", yesno(loader.stateless)),
+             ("format", loader.format)]
+    if loader.path:
+        out.text_element("loader", loader.path, attrs)
+    else:
+        out.empty("loader", attrs)
+    nvram_attrs: List[Tuple[str, Optional[object]]] = [
+        ("template", loader.nvram_template), ("templateFormat", loader.nvram_template_format)]
+    source = loader.nvram_source
+    children = Out()
+    if source is not None:
+        nvram_attrs.append(("type", source.type))
+        write_disk_source(children, source)
+    if loader.nvram:
+        nvram_attrs.append(("format", loader.nvram_format))
+    if nvram_path and source is None:
+        out.text_element("nvram", nvram_path, nvram_attrs)
+    else:
+        out.element("nvram", nvram_attrs, children)
+
+
+def _present_features(feats: Features) -> Set[str]:
+    """The features that have something to print."""
+    present = set(feats.switches)
+    present.update(feats.values)
+    for name, there in (
+        ("apic", feats.apic), ("hyperv", bool(feats.hyperv_mode)), ("xen", feats.xen),
+        ("kvm", feats.kvm is not None), ("capabilities", feats.capabilities_policy is not None),
+        ("gic", feats.gic_version is not None), ("ioapic", feats.ioapic is not None),
+        ("hpt", feats.hpt), ("msrs", feats.msrs_unknown is not None),
+        ("tcg", bool(feats.tcg_tb_cache)), ("async-teardown", feats.async_teardown is not None),
+    ):
+        if there:
+            present.add(name)
+    return present
+
+
+def _features(out: Out, feats: Features) -> None:
+    present = _present_features(feats)
+    if not present:
+        return
+    children = Out()
     for name in enums.FEATURES:
+        if name not in present:
+            continue
         state = feats.switches.get(name)
         if name in enums.FEATURES_PRESENT:
             if state:
                 children.line(f"<{name}/>")
+        elif name == "smm" and state is not None:
+            tseg = Out()
+            if state and feats.smm_tseg is not None:
+                size, unit = _pretty_size(feats.smm_tseg)
+                tseg.text_element("tseg", size, [("unit", unit)])
+            children.element("smm", [("state", onoff(state))], tseg)
         elif name in enums.FEATURES_STATE or name in enums.FEATURES_STATE_REQUIRED:
             children.empty(name, [("state", onoff(state))])
         elif name == "apic" and feats.apic:
@@ -225,17 +222,72 @@ def _features(out: _Out, feats: Features) -> None:
                 children.empty("passthrough", [("state", onoff(feats.xen_passthrough)),
                                                ("mode", mode)])
             children.close("xen")
+        else:
+            _other_feature(children, name, feats)
     out.element("features", (), children)
 
 
-def _hyperv(out: _Out, feats: Features) -> None:
+def _other_feature(out: Out, name: str, feats: Features) -> None:
+    """The features libvirt keeps for other hypervisors and architectures."""
+    if name == "kvm" and feats.kvm is not None:
+        out.open("kvm")
+        for kvm_name in enums.KVM_FEATURES:
+            state = feats.kvm.get(kvm_name)
+            size = feats.kvm_dirty_ring_size if kvm_name == "dirty-ring" else 0
+            out.empty(kvm_name, [("state", onoff(state)), ("size", size or None)])
+        out.close("kvm")
+    elif name == "capabilities":
+        caps = Out()
+        for cap in enums.PROCESS_CAPS:
+            caps.empty(cap, [("state", onoff(feats.capabilities.get(cap)))])
+        policy = feats.capabilities_policy
+        if policy == "default" and not caps.lines:
+            policy = None
+        out.element("capabilities", [("policy", policy)], caps)
+    elif name == "gic" and feats.gic_version is not None:
+        version = feats.gic_version if feats.gic_version != "none" else None
+        out.empty("gic", [("version", version)], always=True)
+    elif name == "ioapic":
+        out.empty("ioapic", [("driver", feats.ioapic)])
+    elif name == "hpt" and feats.hpt:
+        pagesize = Out()
+        if feats.hpt_maxpagesize:
+            pagesize.text_element("maxpagesize", feats.hpt_maxpagesize, [("unit", "KiB")])
+        out.element("hpt", [("resizing", feats.hpt_resizing)], pagesize)
+    elif name == "msrs":
+        out.empty("msrs", [("unknown", feats.msrs_unknown)])
+    elif name in enums.FEATURE_VALUES:
+        out.empty(name, [("value", feats.values.get(name))])
+    elif name == "tcg" and feats.tcg_tb_cache:
+        out.open("tcg")
+        out.text_element("tb-cache", feats.tcg_tb_cache, [("unit", "KiB")])
+        out.close("tcg")
+    elif name == "async-teardown":
+        out.empty("async-teardown", [("enabled", yesno(feats.async_teardown))])
+
+
+_PRETTY_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def _pretty_size(size: int) -> Tuple[int, str]:
+    """virFormatIntPretty: the largest binary unit dividing ``size`` exactly."""
+    if size == 0:
+        return 0, "B"
+    step = 0
+    while step < 5 and size % 1024 == 0:
+        size //= 1024
+        step += 1
+    return size, _PRETTY_UNITS[step]
+
+
+def _hyperv(out: Out, feats: Features) -> None:
     out.open("hyperv", [("mode", feats.hyperv_mode)])
     for name in enums.HYPERV_FEATURES:
         state = feats.hyperv.get(name)
         if state is None:
             continue
         attrs: List[Tuple[str, Optional[object]]] = [("state", onoff(state))]
-        children = _Out()
+        children = Out()
         if name == "spinlocks" and state:
             attrs.append(("retries", feats.hyperv_spinlocks))
         elif name == "vendor_id" and state:
@@ -251,7 +303,7 @@ def _hyperv(out: _Out, feats: Features) -> None:
     out.close("hyperv")
 
 
-def _cpu(out: _Out, cpu: CPU) -> None:
+def _cpu(out: Out, cpu: CPU) -> None:
     if cpu.mode == "custom" and not cpu.model and cpu.features:
         raise InternalError("Non-empty feature list specified without CPU model")
     attrs: List[Tuple[str, Optional[object]]] = []
@@ -262,7 +314,8 @@ def _cpu(out: _Out, cpu: CPU) -> None:
         attrs.append(("check", cpu.check if cpu.check != "default" else None))
         if cpu.mode in ("host-passthrough", "maximum"):
             attrs.append(("migratable", onoff(cpu.migratable)))
-    children = _Out()
+        attrs.append(("deprecated_features", onoff(cpu.deprecated_features)))
+    children = Out()
     if cpu.mode in ("custom", "host-model") and (cpu.model or cpu.vendor_id):
         model_attrs = [("fallback", cpu.fallback or "allow" if cpu.model else None),
                        ("vendor_id", cpu.vendor_id)]
@@ -276,6 +329,14 @@ def _cpu(out: _Out, cpu: CPU) -> None:
         children.empty("topology", [("sockets", cpu.sockets), ("dies", cpu.dies),
                                     ("clusters", cpu.clusters), ("cores", cpu.cores),
                                     ("threads", cpu.threads)])
+    if cpu.cache_mode is not None:
+        children.empty("cache", [("level", None if cpu.cache_level == -1 else cpu.cache_level),
+                                 ("mode", cpu.cache_mode)])
+    if cpu.maxphysaddr_mode is not None:
+        children.empty("maxphysaddr", [
+            ("mode", cpu.maxphysaddr_mode),
+            ("bits", None if cpu.maxphysaddr_bits == -1 else cpu.maxphysaddr_bits),
+            ("limit", cpu.maxphysaddr_limit or None)])
     for feature in cpu.features:
         children.empty("feature", [("policy", feature.policy), ("name", feature.name)])
     if cpu.numa:
@@ -283,11 +344,11 @@ def _cpu(out: _Out, cpu: CPU) -> None:
     out.element("cpu", attrs, children)
 
 
-def _numa(out: _Out, cells: List[NumaCell]) -> None:
+def _numa(out: Out, cells: List[NumaCell]) -> None:
     out.open("numa")
     for index, cell in enumerate(cells):
-        children = _Out()
-        siblings = _Out()
+        children = Out()
+        siblings = Out()
         for sib_id, value in enumerate(cell.distances):
             if value:
                 siblings.empty("sibling", [("id", sib_id), ("value", value)])
@@ -303,7 +364,7 @@ def _numa(out: _Out, cells: List[NumaCell]) -> None:
     out.close("numa")
 
 
-def _clock(out: _Out, clock: Clock) -> None:
+def _clock(out: Out, clock: Clock) -> None:
     attrs: List[Tuple[str, Optional[object]]] = [("offset", clock.offset)]
     if clock.offset in ("utc", "localtime") and clock.adjustment_reset:
         attrs.append(("adjustment", "reset"))
@@ -313,7 +374,7 @@ def _clock(out: _Out, clock: Clock) -> None:
         attrs.append(("timezone", clock.timezone))
     elif clock.offset == "absolute":
         attrs.append(("start", clock.start))
-    children = _Out()
+    children = Out()
     for timer in clock.timers:
         timer_attrs: List[Tuple[str, Optional[object]]] = [
             ("name", timer.name),
@@ -323,25 +384,32 @@ def _clock(out: _Out, clock: Clock) -> None:
         ]
         if timer.name == "tsc":
             timer_attrs += [("frequency", timer.frequency or None), ("mode", timer.mode)]
-        children.empty("timer", timer_attrs)
+        catchup = Out()
+        catchup.empty("catchup", [("threshold", timer.catchup_threshold or None),
+                                  ("slew", timer.catchup_slew or None),
+                                  ("limit", timer.catchup_limit or None)])
+        children.element("timer", timer_attrs, catchup)
     out.element("clock", attrs, children)
 
 
 # --- devices -------------------------------------------------------------------
 
 
-def _devices(out: _Out, dom: Domain, *, secure: bool, inactive: bool) -> None:
+def _devices(out: Out, dom: Domain, *, secure: bool, inactive: bool) -> None:
     dev = dom.devices
     out.open("devices")
     out.text_element("emulator", dev.emulator)
     for disk in dev.disks:
-        _disk(out, disk)
+        write_disk(out, disk)
     for ctrl in dev.controllers:
         _controller(out, ctrl)
+    misc_devices.write_leases(out, dev.misc)
+    misc_devices.write_filesystems(out, dev.misc)
     for net in dev.interfaces:
-        _interface(out, net, inactive=inactive)
+        write_interface(out, net, inactive=inactive)
+    misc_devices.write_smartcards(out, dev.misc, inactive=inactive)
     for chr_dev in dev.serials + dev.parallels:
-        _chr(out, chr_dev, inactive=inactive)
+        write_chr(out, chr_dev, inactive=inactive)
     for index, console in enumerate(dev.consoles):
         # libvirt's back-compat: an HVM serial console shows its serial port
         if (dom.is_hvm and console.target_type in ("serial", "none")
@@ -349,375 +417,139 @@ def _devices(out: _Out, dom: Domain, *, secure: bool, inactive: bool) -> None:
             alias = dev.serials[index]
             console = ChrDevice(device="console", source=alias.source, target_type="serial",
                                 target_port=alias.target_port, info=alias.info)
-        _chr(out, console, inactive=inactive)
+        write_chr(out, console, inactive=inactive)
     for channel in dev.channels:
-        _chr(out, channel, inactive=inactive)
+        write_chr(out, channel, inactive=inactive)
     for inp in dev.inputs:
         _input(out, inp)
+    misc_devices.write_tpms(out, dev.misc)
     for gfx in dev.graphics:
-        _graphics(out, gfx, secure=secure, inactive=inactive)
+        write_graphics(out, gfx, secure=secure, inactive=inactive)
     for sound in dev.sounds:
-        info = _Out()
-        _device_info(info, sound.info)
-        streams = sound.streams if sound.model == "virtio" else None
-        out.element("sound", [("model", sound.model), ("streams", streams)], info)
+        _sound(out, sound)
+    misc_devices.write_audios(out, dev.misc)
     for video in dev.videos:
         _video(out, video)
     for hostdev in dev.hostdevs:
-        _hostdev(out, hostdev)
+        write_hostdev(out, hostdev)
+    misc_devices.write_after_hostdevs(out, dev.misc, inactive=inactive)
     balloon = dev.memballoon
     if balloon is not None:
-        children = _Out()
+        children = Out()
         if balloon.period:
             children.empty("stats", [("period", balloon.period)])
-        _device_info(children, balloon.info)
+        write_device_info(children, balloon.info)
+        children.empty("driver", virtio_attrs(balloon.virtio))
         out.element("memballoon", [("model", balloon.model),
-                                   ("autodeflate", onoff(balloon.autodeflate))], children)
+                                   ("autodeflate", onoff(balloon.autodeflate)),
+                                   ("freePageReporting", onoff(balloon.free_page_reporting))],
+                    children)
+    misc_devices.write_after_balloon(out, dev.misc, inactive=inactive)
     out.close("devices")
 
 
-def _disk(out: _Out, disk: Disk) -> None:
-    children = _Out()
-    children.empty("driver", [
-        ("name", disk.driver_name),
-        ("type", disk.format),
-        ("cache", disk.cache),
-        ("io", disk.io),
-        ("discard", disk.discard),
-    ])
-    source = _Out()
-    if disk.type == "network":
-        name = disk.path
-        for host in disk.hosts:
-            source.empty("host", [("name", host.name), ("port", host.port or None),
-                                  ("transport", host.transport), ("socket", host.socket)])
-        source.empty("snapshot", [("name", disk.snapshot)])
-        source.empty("config", [("file", disk.config_file)])
-        if disk.auth is not None:
-            _disk_auth(source, disk)
-        src_attrs: List[Tuple[str, Optional[object]]] = [
-            ("protocol", disk.protocol), ("name", name)
-        ]
-    else:
-        attr = {"file": "file", "block": "dev", "dir": "dir"}.get(disk.type, "file")
-        src_attrs = [(attr, disk.path)]
-        if disk.auth is not None:
-            _disk_auth(source, disk)
-        src_attrs.append(("startupPolicy", disk.startup_policy))
-    children.element("source", src_attrs, source)
-    if disk.backend_domain is not None:
-        children.empty("backenddomain", [("name", disk.backend_domain)])
-    target: List[Tuple[str, Optional[object]]] = [("dev", disk.dst), ("bus", disk.bus)]
-    if disk.device in ("floppy", "cdrom") and disk.tray not in (None, "closed"):
-        target.append(("tray", disk.tray))
-    children.empty("target", target, always=True)
-    if disk.readonly:
-        children.line("<readonly/>")
-    if disk.shareable:
-        children.line("<shareable/>")
-    if disk.transient:
-        children.line("<transient/>")
-    children.text_element("serial", disk.serial)
-    _device_info(children, disk.info, allow_boot=True)
-    out.element("disk", [("type", disk.type), ("device", disk.device)], children)
-
-
-def _disk_auth(out: _Out, disk: Disk) -> None:
-    auth = disk.auth
-    assert auth is not None
-    secret = _Out()
-    secret.empty("secret", [("type", auth.secret_type), ("usage", auth.secret_usage),
-                            ("uuid", auth.secret_uuid)])
-    out.element("auth", [("username", auth.username)], secret)
-
-
-def _controller(out: _Out, ctrl: Controller) -> None:
+def _controller(out: Out, ctrl: Controller) -> None:
+    """virDomainControllerDefFormat."""
     attrs: List[Tuple[str, Optional[object]]] = [
         ("type", ctrl.type), ("index", ctrl.index), ("model", ctrl.model)
     ]
-    if ctrl.type in ("usb", "virtio-serial"):
+    children = Out()
+    if ctrl.type == "virtio-serial":
+        attrs += [("ports", ctrl.ports), ("vectors", ctrl.vectors)]
+    elif ctrl.type == "usb":
         attrs.append(("ports", ctrl.ports))
     elif ctrl.type == "xenbus":
         attrs += [("maxGrantFrames", ctrl.max_grant_frames),
                   ("maxEventChannels", ctrl.max_event_channels)]
-    children = _Out()
-    _device_info(children, ctrl.info)
+    elif ctrl.type == "pci":
+        _pci_controller_opts(children, ctrl.pci)
+    driver = ctrl.driver
+    driver_children = Out()
+    write_iothread_mappings(driver_children, driver.iothreads)
+    children.element("driver", [
+        ("queues", driver.queues or None), ("cmd_per_lun", driver.cmd_per_lun or None),
+        ("max_sectors", driver.max_sectors or None), ("ioeventfd", onoff(driver.ioeventfd)),
+        ("iothread", driver.iothread or None),
+    ] + virtio_attrs(driver.virtio), driver_children)
+    write_device_info(children, ctrl.info)
+    if ctrl.type == "pci" and ctrl.pci.pcihole64 is not None:
+        children.text_element("pcihole64", ctrl.pci.pcihole64, [("unit", "KiB")])
     out.element("controller", attrs, children)
 
 
-def _interface(out: _Out, net: Interface, *, inactive: bool) -> None:
-    out.open("interface", [("type", net.type), ("managed", "yes" if net.managed else None)])
-    out.empty("mac", [("address", net.mac)])
-    source = _Out()
-    src_attrs: List[Tuple[str, Optional[object]]] = []
-    if net.type == "network":
-        src_attrs = [("network", net.network), ("portgroup", net.portgroup)]
-    elif net.type == "bridge":
-        src_attrs = [("bridge", net.bridge)]
-    elif net.type == "hostdev" and net.hostdev_pci is not None:
-        _pci_address(source, net.hostdev_pci, with_type=True)
-    out.element("source", src_attrs, source)
-    if net.vlan_tags:
-        out.open("vlan", [("trunk", "yes" if net.vlan_trunk else None)])
-        for tag in net.vlan_tags:
-            out.empty("tag", [("id", tag.id), ("nativeMode", tag.native_mode)])
-        out.close("vlan")
-    _virtualport(out, net)
-    _bandwidth(out, net)
-    for ip in net.ips:
-        out.empty("ip", [("address", ip.address), ("family", ip.family),
-                         ("prefix", ip.prefix), ("peer", ip.peer)])
-    if net.script is not None:
-        out.empty("script", [("path", net.script)])
-    if net.backend_domain is not None:
-        out.empty("backenddomain", [("name", net.backend_domain)])
-    ifname = net.ifname
-    if ifname and inactive and ifname.startswith(("vnet", "macvtap", "macvlan", "vif")):
-        ifname = None
-    out.empty("target", [("dev", ifname)])
-    if net.model is not None:
-        out.empty("model", [("type", net.model)])
-    if net.filter is not None:
-        out.empty("filterref", [("filter", net.filter)])
-    if net.link_state is not None:
-        out.empty("link", [("state", net.link_state)])
-    if net.mtu:
-        out.empty("mtu", [("size", net.mtu)])
-    _device_info(out, net.info, allow_boot=True)
-    out.close("interface")
+def _pci_controller_opts(out: Out, pci: PCIControllerOpts) -> None:
+    if pci.model_name not in (None, "none"):
+        out.empty("model", [("name", pci.model_name)])
+    children = Out()
+    if pci.numa_node != -1:
+        children.text_element("node", pci.numa_node)
+
+    def opt(value: int) -> Optional[int]:
+        return None if value == -1 else value
+
+    out.element("target", [
+        ("chassisNr", opt(pci.chassis_nr)), ("chassis", opt(pci.chassis)),
+        ("port", None if pci.port == -1 else f"0x{pci.port:x}"), ("busNr", opt(pci.bus_nr)),
+        ("index", opt(pci.target_index)), ("hotplug", onoff(pci.hotplug)),
+        ("memReserve", pci.mem_reserve or None),
+    ], children)
 
 
-def _virtualport(out: _Out, net: Interface) -> None:
-    if net.virtualport is None:
-        return
-    kind = net.virtualport or "none"
-    params = _Out()
-    params.empty("parameters", [(name, net.virtualport_params.get(name))
-                                for name, kinds in enums.VIRTUALPORT_PARAMS.items()
-                                if kind in kinds])
-    out.element("virtualport", [("type", net.virtualport or None)], params)
-
-
-def _bandwidth(out: _Out, net: Interface) -> None:
-    children = _Out()
-    if net.inbound is None and net.outbound is None:
-        return
-    for tag, rate in (("inbound", net.inbound), ("outbound", net.outbound)):
-        # libvirt prints a rate only when it has an average or a floor
-        if rate is not None and (rate.average or rate.floor):
-            children.empty(tag, [("average", rate.average), ("peak", rate.peak),
-                                 ("floor", rate.floor), ("burst", rate.burst)])
-    out.open("bandwidth")
-    out.lines.extend("  " * out.depth + line for line in children.lines)
-    out.close("bandwidth")
-
-
-def _chr(out: _Out, chr_dev: ChrDevice, *, inactive: bool) -> None:
-    src = chr_dev.source
-    attrs: List[Tuple[str, Optional[object]]] = [("type", src.type)]
-    # the legacy <console tty='...'> attribute, kept for live domains
-    if (chr_dev.device == "console" and chr_dev.target_port == 0 and src.type == "pty"
-            and not inactive and src.path):
-        attrs.append(("tty", src.path))
-    out.open(chr_dev.device, attrs)
-    _chr_source(out, chr_dev, inactive=inactive)
-    _chr_target(out, chr_dev)
-    _device_info(out, chr_dev.info)
-    out.close(chr_dev.device)
-
-
-def _chr_source(out: _Out, chr_dev: ChrDevice, *, inactive: bool) -> None:
-    src = chr_dev.source
-    if src.type in ("dev", "file", "pipe") or (src.type == "pty" and src.path and not inactive):
-        append = onoff(src.append) if src.type == "file" else None
-        out.empty("source", [("path", src.path), ("append", append)])
-    elif src.type == "udp":
-        if src.bind_host is not None or src.bind_service is not None:
-            out.empty("source", [("mode", "bind"), ("host", src.bind_host),
-                                 ("service", src.bind_service)])
-        if src.connect_host is not None or src.connect_service is not None:
-            out.empty("source", [("mode", "connect"), ("host", src.connect_host),
-                                 ("service", src.connect_service)])
-    elif src.type == "tcp":
-        mode = "bind" if src.listen else "connect"
-        out.empty("source", [("mode", mode), ("host", src.host), ("service", src.service)])
-        out.empty("protocol", [("type", src.protocol)])
-    elif src.type == "unix" and src.path:
-        out.empty("source", [("mode", "bind" if src.listen else "connect"), ("path", src.path)])
-
-
-def _chr_target(out: _Out, chr_dev: ChrDevice) -> None:
-    if chr_dev.device == "channel":
-        name = chr_dev.target_name if chr_dev.target_type in ("xen", "virtio") else None
-        out.empty("target", [("type", chr_dev.target_type), ("name", name)])
-    elif chr_dev.device == "console":
-        out.empty("target", [("type", chr_dev.target_type or "none"),
-                             ("port", chr_dev.target_port)])
-    elif chr_dev.device == "serial":
-        ttype = chr_dev.target_type if chr_dev.target_type not in (None, "none") else None
-        attrs = [("type", ttype), ("port", chr_dev.target_port)]
-        if chr_dev.target_model not in (None, "none"):
-            out.open("target", attrs)
-            out.empty("model", [("name", chr_dev.target_model)])
-            out.close("target")
-        else:
-            out.empty("target", attrs)
-    else:
-        out.empty("target", [("port", chr_dev.target_port)])
-
-
-def _input(out: _Out, inp: Input) -> None:
-    children = _Out()
-    _device_info(children, inp.info)
+def _input(out: Out, inp: Input) -> None:
+    children = Out()
+    children.empty("driver", virtio_attrs(inp.virtio))
+    source = "dev" if inp.type == "evdev" else "evdev"
+    children.empty("source", [(source, inp.evdev), ("grab", inp.grab),
+                              ("grabToggle", inp.grab_toggle), ("repeat", onoff(inp.repeat))])
+    write_device_info(children, inp.info)
     bus = inp.bus if inp.bus != "none" else None
-    out.element("input", [("type", inp.type), ("bus", bus)], children)
+    out.element("input", [("type", inp.type), ("bus", bus), ("model", inp.model)], children)
 
 
-def _graphics(out: _Out, gfx: Graphics, *, secure: bool, inactive: bool) -> None:
-    attrs: List[Tuple[str, Optional[object]]] = [("type", gfx.type)]
-    children = _Out()
-    first = gfx.listens[0] if gfx.listens else None
-    if gfx.type == "vnc":
-        if first is not None and first.type == "socket":
-            attrs.append(("socket", first.socket))
-        elif first is not None and first.type in ("address", "network"):
-            if gfx.port and (not gfx.autoport or not inactive):
-                attrs.append(("port", gfx.port))
-            elif gfx.autoport:
-                attrs.append(("port", -1))
-            attrs.append(("autoport", "yes" if gfx.autoport else "no"))
-            attrs.append(("websocket", gfx.websocket or None))
-            attrs.append(("listen", _listen_attr(gfx, inactive)))
-        attrs += [("keymap", gfx.keymap), ("sharePolicy", gfx.share_policy)]
-        attrs += _auth_attrs(gfx, secure)
-        _listens(children, gfx, inactive)
-    elif gfx.type == "sdl":
-        attrs += [("display", gfx.display), ("xauth", gfx.xauth),
-                  ("fullscreen", "yes" if gfx.fullscreen else None)]
-        children.empty("gl", [("enable", yesno(gfx.gl))])
-    elif gfx.type == "spice":
-        if first is not None and first.type in ("address", "network"):
-            attrs += [("port", gfx.port or None), ("tlsPort", gfx.tls_port or None),
-                      ("autoport", "yes" if gfx.autoport else "no"),
-                      ("listen", _listen_attr(gfx, inactive))]
-        attrs += [("keymap", gfx.keymap),
-                  ("defaultMode", gfx.default_mode if gfx.default_mode != "any" else None)]
-        attrs += _auth_attrs(gfx, secure)
-        _listens(children, gfx, inactive)
-        for tag, attr, value in (
-            ("image", "compression", gfx.image_compression),
-            ("jpeg", "compression", gfx.jpeg_compression),
-            ("zlib", "compression", gfx.zlib_compression),
-            ("playback", "compression", onoff(gfx.playback_compression)),
-            ("streaming", "mode", gfx.streaming_mode),
-            ("mouse", "mode", gfx.mouse_mode),
-            ("clipboard", "copypaste", yesno(gfx.copypaste)),
-            ("filetransfer", "enable", yesno(gfx.filetransfer)),
-        ):
-            children.empty(tag, [(attr, value)])
-        children.empty("gl", [("enable", yesno(gfx.gl)), ("rendernode", gfx.rendernode)])
-    out.element("graphics", attrs, children)
+def _sound(out: Out, sound: Sound) -> None:
+    children = Out()
+    for codec in sound.codecs:
+        children.empty("codec", [("type", codec)])
+    children.empty("audio", [("id", sound.audio_id or None)])
+    write_device_info(children, sound.info)
+    attrs: List[Tuple[str, Optional[object]]] = [("model", sound.model)]
+    if sound.model == "usb":
+        attrs.append(("multichannel", yesno(sound.multichannel)))
+    if sound.model == "virtio":
+        attrs.append(("streams", sound.streams))
+        children.empty("driver", virtio_attrs(sound.virtio))
+    out.element("sound", attrs, children)
 
 
-def _listen_attr(gfx: Graphics, inactive: bool) -> Optional[str]:
-    first = gfx.listens[0]
-    if first.type == "network" and inactive:
-        return None
-    return first.address
-
-
-def _auth_attrs(gfx: Graphics, secure: bool) -> List[Tuple[str, Optional[object]]]:
-    if gfx.passwd is None:
-        return []
-    return [("passwd", gfx.passwd if secure else None),
-            ("passwdValidTo", gfx.passwd_valid_to), ("connected", gfx.connected)]
-
-
-def _listens(out: _Out, gfx: Graphics, inactive: bool) -> None:
-    for listen in gfx.listens:
-        address = listen.address
-        if listen.type == "network" and inactive:
-            address = None
-        elif listen.type not in ("address", "network"):
-            address = None
-        out.empty("listen", [
-            ("type", listen.type),
-            ("address", address),
-            ("network", listen.network if listen.type == "network" else None),
-            ("socket", listen.socket if listen.type == "socket" else None),
-        ])
-
-
-def _video(out: _Out, video: Video) -> None:
+def _video(out: Out, video: Video) -> None:
     out.open("video")
-    out.empty("model", [
+    driver = virtio_attrs(video.virtio) + [("vgaconf", video.vgaconf),
+                                           ("name", video.backend)]
+    out.empty("driver", driver)
+    attrs: List[Tuple[str, Optional[object]]] = [
         ("type", video.type),
         ("ram", video.ram or None),
         ("vram", video.vram or None),
+        ("vram64", video.vram64 or None),
         ("vgamem", video.vgamem or None),
         ("heads", video.heads or None),
         ("primary", "yes" if video.primary else None),
-    ])
-    _device_info(out, video.info)
+        ("blob", onoff(video.blob)),
+    ]
+    children = Out()
+    if video.accel:
+        children.empty("acceleration", [("accel3d", yesno(video.accel3d)),
+                                        ("accel2d", yesno(video.accel2d)),
+                                        ("rendernode", video.rendernode)], always=True)
+    if video.resolution is not None:
+        x, y = video.resolution
+        children.empty("resolution", [("x", x if x and y else None),
+                                      ("y", y if x and y else None)], always=True)
+    out.element("model", attrs, children)
+    write_device_info(out, video.info)
     out.close("video")
 
 
-def _hostdev(out: _Out, hostdev: Hostdev) -> None:
-    out.open("hostdev", [("mode", hostdev.mode), ("type", hostdev.type),
-                         ("managed", "yes" if hostdev.managed else "no")])
-    if hostdev.type == "pci":
-        if hostdev.driver_name is not None:
-            out.empty("driver", [("name", hostdev.driver_name)])
-        source = _Out()
-        if hostdev.pci is not None:
-            _pci_address(source, hostdev.pci, with_type=False)
-        out.element("source", [("writeFiltering", yesno(hostdev.write_filtering))], source)
-    else:
-        source = _Out()
-        if hostdev.usb_vendor is not None:
-            source.line(f"<vendor id='0x{hostdev.usb_vendor:04x}'/>")
-            source.line(f"<product id='0x{hostdev.usb_product or 0:04x}'/>")
-        if hostdev.usb_bus or hostdev.usb_device:
-            source.empty("address", [("bus", hostdev.usb_bus), ("device", hostdev.usb_device)])
-        out.element("source", (), source)
-    if hostdev.readonly:
-        out.line("<readonly/>")
-    if hostdev.shareable:
-        out.line("<shareable/>")
-    _device_info(out, hostdev.info, allow_boot=True)
-    out.close("hostdev")
-
-
-def _pci_address(out: _Out, addr: PCIAddress, *, with_type: bool) -> None:
-    attrs: List[Tuple[str, Optional[object]]] = [("type", "pci" if with_type else None)]
-    attrs += _pci_attrs(addr)
-    out.empty("address", attrs)
-
-
-def _pci_attrs(addr: PCIAddress) -> Iterable[Tuple[str, Optional[object]]]:
-    return (
-        ("domain", f"0x{addr.domain:04x}"),
-        ("bus", f"0x{addr.bus:02x}"),
-        ("slot", f"0x{addr.slot:02x}"),
-        ("function", f"0x{addr.function:x}"),
-        ("multifunction", onoff(addr.multifunction)),
-    )
-
-
-def _device_info(out: _Out, info: DeviceInfo, allow_boot: bool = False) -> None:
-    if allow_boot and info.boot_order:
-        out.empty("boot", [("order", info.boot_order)])
-    if info.alias:
-        out.empty("alias", [("name", info.alias)])
-    if info.address_type is None:
-        return
-    attrs: List[Tuple[str, Optional[object]]] = [("type", info.address_type)]
-    if info.address_type == "drive" and info.drive is not None:
-        drive = info.drive
-        attrs += [("controller", drive.controller), ("bus", drive.bus),
-                  ("target", drive.target), ("unit", drive.unit)]
-    elif info.address_type == "pci" and info.pci is not None:
-        attrs += list(_pci_attrs(info.pci))
-    elif info.address_type == "usb" and info.usb is not None:
-        attrs += [("bus", info.usb.bus), ("port", info.usb.port)]
-    out.empty("address", attrs)
+def _pci_address(out: Out, addr: PCIAddress, *, with_type: bool) -> None:
+    """virPCIDeviceAddressFormat: a host PCI address, never its multifunction."""
+    out.empty("address", [("type", "pci" if with_type else None)] + pci_attrs(addr))

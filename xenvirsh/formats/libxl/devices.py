@@ -21,6 +21,7 @@ from xenvirsh.errors import (
 )
 from xenvirsh.formats.xen.vif import ip_list
 from xenvirsh.host import Host
+from xenvirsh.model.devlist import hostdevs
 from xenvirsh.model.domain import (
     ChrDevice,
     Disk,
@@ -248,8 +249,9 @@ def pci_devices(dom: Domain) -> List[Value]:
     """Interfaces of type hostdev first: libvirt lists them before <hostdev>s."""
     out = [_pci(net.hostdev_pci, None) for net in dom.devices.interfaces
            if net.type == "hostdev" and net.hostdev_pci is not None]
-    out += [_pci(dev.pci, dev.write_filtering) for dev in dom.devices.hostdevs
-            if dev.type == "pci" and dev.pci is not None]
+    # a <hostdev> without a source address stands for PCI device 0000:00:00.0
+    out += [_pci(dev.pci or PCIAddress(), dev.write_filtering) for dev in dom.devices.hostdevs
+            if dev.type == "pci"]
     return out
 
 
@@ -262,7 +264,7 @@ def usb_controllers(dom: Domain) -> List[Value]:
     ctrls = [c for c in dom.devices.controllers if c.type == "usb"]
     if not ctrls:
         # enough default controllers for the USB host devices
-        count = -(-sum(1 for h in dom.devices.hostdevs if h.type == "usb") // _USB_PORTS)
+        count = -(-sum(1 for h in hostdevs(dom) if h.type == "usb") // _USB_PORTS)
         return [{"devid": index, "type": "qusb", "version": 2, "ports": _USB_PORTS}
                 for index in range(count)]
     out = []
@@ -276,7 +278,8 @@ def usb_controllers(dom: Domain) -> List[Value]:
 
 
 def usb_devices(dom: Domain, host: Host) -> List[Value]:
-    return [_usb(dev, host) for dev in dom.devices.hostdevs if dev.type == "usb"]
+    """libvirt's def->hostdevs include those of <interface type='hostdev'>."""
+    return [_usb(dev, host) for dev in hostdevs(dom) if dev.type == "usb"]
 
 
 def _usb(dev: Hostdev, host: Host) -> Value:

@@ -17,6 +17,7 @@ from xenvirsh.formats.xen.rate import parse_rate
 from xenvirsh.formats.xen.sound import parse_soundhw
 from xenvirsh.formats.xen.vif import _model as net_model
 from xenvirsh.formats.xen.vif import _parse_ip as parse_ip
+from xenvirsh.limits import check_devices
 from xenvirsh.model import enums
 from xenvirsh.model.domain import (
     Bandwidth,
@@ -34,7 +35,7 @@ from xenvirsh.model.domain import (
     Timer,
 )
 from xenvirsh.model.ids import parse_mac, parse_uuid
-from xenvirsh.model.placement import insert_disk
+from xenvirsh.model.placement import insert_disks
 
 # libvirt 5.5.0's sound models (later releases added ich7 and virtio)
 _SOUND_MODELS = ("sb16", "es1370", "pcspk", "ac97", "ich6", "ich9", "usb")
@@ -67,9 +68,9 @@ def parse_domain(root: SExpr) -> Domain:
     image = "domain/image/hvm" if hvm else "domain/image/linux"
     devices = dom.devices
     devices.emulator = root.value(f"{image}/device_model") or None
-    for disk in _disks(root, hvm):
-        # 11.3.0 sorts the disks of one bus as it reads 5.5.0's XML back
-        insert_disk(devices.disks, disk)
+    check_devices(sum(1 for node in root.children() if node.head == "device"))
+    # 11.3.0 sorts the disks of one bus as it reads 5.5.0's XML back
+    insert_disks(devices.disks, list(_disks(root, hvm)))
     devices.interfaces = [_interface(node) for node in _devices(root, "vif")]
     devices.hostdevs = _pci(root)
     devices.graphics = _graphics_new(root) or _graphics_old(root, image)

@@ -13,21 +13,18 @@ from xenvirsh.errors import InternalError, XenvirshError
 from xenvirsh.formats import registry
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml
 from xenvirsh.host import TEST_HOST, Host
+from xenvirsh.limits import MAX_NATIVE_INPUT, MAX_NATIVE_OUTPUT, describe
 
-# libvirt's libxl driver writes native configs into a buffer of this size
-MAX_NATIVE_SIZE = 1024 * 65
 # formats libxl itself prints, with no such buffer
 _UNBOUNDED = frozenset({"libxl-json"})
-# the largest native config read (virsh's limit for files it reads)
-MAX_INPUT_SIZE = 10 * 1024 * 1024
 
 Text = Union[str, bytes]
 
 
 def decode(data: Text, what: str = "input") -> str:
     """Text from bytes, refusing what is not UTF-8 or too large."""
-    if len(data) > MAX_INPUT_SIZE:
-        raise XenvirshError(f"{what} is larger than {MAX_INPUT_SIZE // (1024 * 1024)} MiB")
+    if len(data) > MAX_NATIVE_INPUT:
+        raise XenvirshError(f"{what} is larger than {describe(MAX_NATIVE_INPUT)}")
     if isinstance(data, str):
         text = data
     else:
@@ -63,6 +60,23 @@ def native_convert(src: str, dst: str, config: Text, host: Host = TEST_HOST) -> 
 
 
 def _bounded(fmt: str, text: str) -> str:
-    if fmt not in _UNBOUNDED and len(text.encode("utf-8")) > MAX_NATIVE_SIZE:
-        raise InternalError(f"native config is larger than {MAX_NATIVE_SIZE} bytes")
+    if fmt not in _UNBOUNDED and len(text.encode("utf-8")) > MAX_NATIVE_OUTPUT:
+        raise InternalError(f"native config is larger than {describe(MAX_NATIVE_OUTPUT)}")
     return text
+
+
+# the name of libvirt's domain XML in :func:`convert`
+XML = "xml"
+
+
+def convert(data: Text, *, from_format: str, to_format: str, host: Host = TEST_HOST,
+            secure: bool = False) -> str:
+    """Any conversion: ``"xml"`` or a native format on either side. ``secure``
+    keeps passwords in XML output (native output always has them)."""
+    if from_format == XML and to_format == XML:
+        return format_domain(parse_domain_xml(data, host), secure=secure)
+    if from_format == XML:
+        return domxml_to_native(to_format, data, host)
+    if to_format == XML:
+        return domxml_from_native(from_format, data, host, secure=secure)
+    return native_convert(from_format, to_format, data, host)

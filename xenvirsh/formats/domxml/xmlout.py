@@ -1,0 +1,99 @@
+"""Text output with libvirt's XML conventions.
+
+libvirt builds its XML in a ``virBuffer``: two spaces of indentation per
+level, single-quoted attributes, and ``virXMLFormatElement``'s rule that an
+element with neither attributes nor children is left out. :class:`Out`
+reproduces that; the domain writer and its helpers share it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Sequence, Tuple
+
+Attrs = Sequence[Tuple[str, Optional[object]]]
+
+_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
+# control characters libvirt drops silently (all below 0x20 but tab, LF, CR)
+_DROPPED = {chr(c): "" for c in range(1, 32) if c not in (9, 10, 13)}
+_TABLE = str.maketrans({**_ESCAPES, **_DROPPED})
+# str.translate is slow; most values need no escaping, which a search tells fast
+_SPECIAL = re.compile("[<>&\"'\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def escape(text: str) -> str:
+    """virBufferEscapeString."""
+    return text.translate(_TABLE) if _SPECIAL.search(text) else text
+
+
+def yesno(value: Optional[bool]) -> Optional[str]:
+    return None if value is None else ("yes" if value else "no")
+
+
+def onoff(value: Optional[bool]) -> Optional[str]:
+    return None if value is None else ("on" if value else "off")
+
+
+def render_attrs(attrs: Attrs) -> str:
+    """`` name='value'`` for every attribute that has a value."""
+    if not attrs:
+        return ""
+    parts = []
+    for name, value in attrs:
+        if value is None:
+            continue
+        if type(value) is int:
+            parts.append(f" {name}='{value}'")
+        else:
+            parts.append(f" {name}='{escape(str(value))}'")
+    return "".join(parts)
+
+
+class Out:
+    """Lines of XML with libvirt's indentation."""
+
+    __slots__ = ("lines", "depth")
+
+    def __init__(self) -> None:
+        self.lines: List[str] = []
+        self.depth = 0
+
+    def line(self, text: str) -> None:
+        self.lines.append("  " * self.depth + text + "\n")
+
+    def text_element(self, tag: str, value: Optional[object], attrs: Attrs = ()) -> None:
+        """``<tag attrs>value</tag>``, nothing when the value is absent."""
+        if value is None:
+            return
+        self.line(f"<{tag}{render_attrs(attrs)}>{escape(str(value))}</{tag}>")
+
+    def empty(self, tag: str, attrs: Attrs, always: bool = False) -> None:
+        """``<tag attrs/>``; like virXMLFormatElement, nothing without attributes."""
+        rendered = render_attrs(attrs)
+        if rendered or always:
+            self.line(f"<{tag}{rendered}/>")
+
+    def open(self, tag: str, attrs: Attrs = ()) -> None:
+        self.line(f"<{tag}{render_attrs(attrs)}>")
+        self.depth += 1
+
+    def close(self, tag: str) -> None:
+        self.depth -= 1
+        self.line(f"</{tag}>")
+
+    def element(self, tag: str, attrs: Attrs, children: Out, always: bool = False) -> None:
+        """virXMLFormatElement: attributes and child lines; omitted when both
+        are empty unless ``always`` (virXMLFormatElementEmpty)."""
+        rendered = render_attrs(attrs)
+        if not children.lines:
+            if rendered or always:
+                self.line(f"<{tag}{rendered}/>")
+            return
+        self.line(f"<{tag}{rendered}>")
+        self.extend(children)
+        self.line(f"</{tag}>")
+
+    def extend(self, children: Out) -> None:
+        """Append lines built separately, one level deeper than this one."""
+        prefix = "  " * (self.depth + 1)
+        self.lines.extend(prefix + line for line in children.lines)
