@@ -93,10 +93,10 @@ class Connection:
     def domains(self) -> List[DomainRecord]:
         """Active domains by id, then inactive ones by name (virsh's list order)."""
         records: Dict[str, DomainRecord] = {}
-        for name in self.store.names():
-            uuid = self._stored_uuid(name)
+        autostart = {name for name in self.store.autostart_names() if self.store.autostart(name)}
+        for name, uuid in self.store.uuids(self._stored_uuid).items():
             records[uuid] = DomainRecord(name=name, uuid=uuid, persistent=True,
-                                         autostart=self.store.autostart(name))
+                                         autostart=name in autostart)
         for running in self.hypervisor.list_running():
             record = records.get(running.uuid)
             if record is not None and (record.running or record.name != running.name):
@@ -396,27 +396,29 @@ class Connection:
         )
 
     def state(self, record: DomainRecord) -> Tuple[str, str]:
-        if record.running is not None:
-            return record.running.state, record.running.reason
-        return "shut off", self._shutoff_reasons().get(record.uuid, "unknown")
+        return self.states([record])[0]
+
+    def states(self, records: List[DomainRecord]) -> List[Tuple[str, str]]:
+        """The state and its reason of each record (the reasons file read once)."""
+        reasons = self._shutoff_reasons() if any(not r.active for r in records) else {}
+        return [(r.running.state, r.running.reason) if r.running is not None
+                else ("shut off", reasons.get(r.uuid, "unknown")) for r in records]
 
     def node_info(self) -> NodeInfo:
         return self.hypervisor.node_info()
 
     # --- helpers -------------------------------------------------------------
 
-    def _stored_uuid(self, name: str) -> str:
-        stored = self._load_stored(name)
-        if stored is None:
-            raise NoDomain(f"no domain with matching name '{name}'")
-        return stored.uuid
+    def _stored_uuid(self, name: str, xml: bytes) -> str:
+        return self._parse_stored(name, xml).uuid
 
     def _load_stored(self, name: str) -> Optional[Domain]:
-        """The stored definition of ``name``; a damaged file is named, and left
-        alone for the user to repair or remove."""
         xml = self.store.load(name)
-        if xml is None:
-            return None
+        return None if xml is None else self._parse_stored(name, xml)
+
+    def _parse_stored(self, name: str, xml: bytes) -> Domain:
+        """A stored definition; a damaged file is named, and left alone for the
+        user to repair or remove."""
         try:
             return parse_domain_xml(xml, self.host)
         except XenvirshError as err:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from typing import Callable, Optional, Tuple
 
 from xenvirsh.errors import InvalidArgument
+from xenvirsh.record import dataclass, field
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,11 @@ definition, never a mix. Every change happens under an exclusive ``flock`` on
 the directory's lock file, so concurrent commands serialise instead of losing
 each other's definitions. The directory is readable by its owner only: domain
 XML carries VNC and SPICE passwords.
+
+Listing domains needs the UUID of every definition; :meth:`ConfigStore.uuids`
+keeps them in an index file so that a list does not parse a thousand
+definitions. The index is only a cache, checked entry by entry against the
+files themselves (see there).
 """
 
 from __future__ import annotations
@@ -13,16 +18,24 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from xenvirsh.errors import SystemError_, XMLError
 
 DEFAULT_CONFIG_DIR = "/etc/xenvirsh/domains"
 SUFFIX = ".xml"
 LOCK_NAME = ".lock"
+INDEX_NAME = ".index.json"
+INDEX_VERSION = 1
+
+# a version of a file: inode, size, modification and change times (ns)
+FileKey = Tuple[int, int, int, int]
+# a definition's UUID and the version of the file it was read from
+IndexEntry = Tuple[str, FileKey]
 
 
 def validate_name(name: str) -> None:
@@ -75,6 +88,84 @@ class ConfigStore:
         return sorted(e[: -len(SUFFIX)] for e in entries
                       if e.endswith(SUFFIX) and not e.startswith("."))
 
+    def uuids(self, read_uuid: Callable[[str, bytes], str]) -> Dict[str, str]:
+        """The UUID of every definition, by name (in name order).
+
+        UUIDs come from the index while a definition's file is still the
+        version they were read from (same inode, size, modification and change
+        time: a save makes a new file, an edit in place changes the times);
+        any other file (new, replaced, edited) is read and handed to
+        ``read_uuid``, which raises for a damaged one, and the index is then
+        rewritten. An entry is only ever made from the file it describes, so a
+        missing, torn, damaged or stale index costs rereading definitions,
+        never a wrong answer; it is written in place, without lock or fsync.
+        """
+        index = self._load_index()
+        entries: Dict[str, IndexEntry] = {}
+        for name in self.names():
+            path = self.path(name)
+            try:
+                key = _file_key(os.stat(path))
+            except FileNotFoundError:
+                continue  # undefined since the listing
+            except OSError as err:
+                raise _os_error("cannot read definition", path, err) from None
+            entry = index.get(name)
+            if entry is None or entry[1] != key:
+                loaded = self._load_with_key(name)
+                if loaded is None:
+                    continue
+                data, key = loaded
+                entry = (read_uuid(name, data), key)
+            entries[name] = entry
+        if entries != index:
+            self._save_index(entries)
+        return {name: uuid for name, (uuid, _key) in entries.items()}
+
+    def _load_with_key(self, name: str) -> Optional[Tuple[bytes, FileKey]]:
+        """The bytes of a definition and the version of the file they are from."""
+        path = self.path(name)
+        try:
+            with open(path, "rb") as handle:
+                # the version of the open file: a rename after this one does not matter
+                key = _file_key(os.fstat(handle.fileno()))
+                return handle.read(), key
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            raise _os_error("cannot read definition", path, err) from None
+
+    def _load_index(self) -> Dict[str, IndexEntry]:
+        """The index's valid entries; nothing when it is missing or damaged."""
+        try:
+            document = json.loads((self.directory / INDEX_NAME).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(document, dict) or document.get("version") != INDEX_VERSION:
+            return {}
+        definitions = document.get("definitions")
+        if not isinstance(definitions, dict):
+            return {}
+        entries: Dict[str, IndexEntry] = {}
+        for name, entry in definitions.items():
+            if (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)
+                    and all(type(number) is int for number in entry[1:])):
+                entries[name] = (entry[0], (entry[1], entry[2], entry[3], entry[4]))
+        return entries
+
+    def _save_index(self, entries: Dict[str, IndexEntry]) -> None:
+        document = {"version": INDEX_VERSION,
+                    "definitions": {name: [uuid, *key] for name, (uuid, key) in entries.items()}}
+        data = json.dumps(document, separators=(",", ":")).encode()
+        # a cache: when it cannot be written (read-only, full disk), lists parse
+        with contextlib.suppress(OSError):
+            fd = os.open(self.directory / INDEX_NAME,
+                         os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+
     def load(self, name: str) -> Optional[bytes]:
         path = self.path(name)
         try:
@@ -126,6 +217,10 @@ class ConfigStore:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as err:
             raise _os_error("cannot create directory", self.directory, err) from None
+
+
+def _file_key(status: os.stat_result) -> FileKey:
+    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Mapping, Optional
-from urllib.parse import unquote, urlsplit
 
 from xenvirsh.errors import XenvirshError
+from xenvirsh.record import dataclass
 
 DEFAULT_URI = "xen:///system"
 TEST_URI = "test:///default"
@@ -40,6 +39,10 @@ def default_uri(environ: Mapping[str, str] = os.environ) -> str:
 
 def parse_uri(text: str) -> URI:
     """Check that ``text`` names a connection xenvirsh can make."""
+    if text in _PLAIN:
+        return URI(text, _PLAIN[text])
+    from urllib.parse import urlsplit  # costs a cold command more than the rest
+
     try:
         parts = urlsplit(text)
     except ValueError:
@@ -74,10 +77,16 @@ def parse_uri(text: str) -> URI:
                    f"{_ALTERNATIVES}")
 
 
+# the usual URIs, known good without splitting them
+_PLAIN = {TEST_URI: "test", DEFAULT_URI: "xen", "xen:///": "xen"}
+
+
 def _ssh_uri(text: str, user: Optional[str], host: Optional[str], port: Optional[int],
              path: str) -> URI:
     if not host:
         raise URIError(f"missing host name in '{text}': use xen+ssh://[user@]host[:port]/system")
     if path not in ("", "/system"):
         raise URIError(f"unsupported path in '{text}': use xen+ssh://[user@]host[:port]/system")
+    from urllib.parse import unquote
+
     return URI(text, "ssh", user=unquote(user) if user else None, host=host, port=port)

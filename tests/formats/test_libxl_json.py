@@ -7,12 +7,12 @@ checked against the lvconv oracle.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, Dict, Optional
 
 import pytest
 
+from xenvirsh import record
 from xenvirsh.errors import XenvirshError
 from xenvirsh.formats import libxl_json
 from xenvirsh.formats.domxml import parse_domain_xml
@@ -188,7 +188,7 @@ def test_hvm_defaults() -> None:
 
 
 def test_vcpu_pins_give_hard_affinity() -> None:
-    host = dataclasses.replace(TEST_HOST, max_cpus=12)
+    host = record.replace(TEST_HOST, max_cpus=12)
     b_info = _config(_xml(vcpu="<vcpu>4</vcpu>",
                           top="<cputune><vcpupin vcpu='2' cpuset='1,3,17'/></cputune>"),
                      host)["b_info"]
@@ -280,7 +280,7 @@ def test_nics() -> None:
 
 
 def test_network_interface_uses_the_host_networks() -> None:
-    host = dataclasses.replace(TEST_HOST, network_bridge={"default": "virbr0"}.get)
+    host = record.replace(TEST_HOST, network_bridge={"default": "virbr0"}.get)
     nic = _config(_xml("pv", devices="<interface type='network'><source network='default'/>"
                                      "</interface>"), host)["nics"][0]
     assert (nic["bridge"], nic["nictype"]) == ("virbr0", "vif")
@@ -305,7 +305,7 @@ def test_displays_and_ports() -> None:
 
 
 def test_spice_is_preferred_and_gets_the_next_port() -> None:
-    busy = dataclasses.replace(TEST_HOST, vnc_port_free=lambda port: port != 5900)
+    busy = record.replace(TEST_HOST, vnc_port_free=lambda port: port != 5900)
     config = _config(_xml(devices="<graphics type='vnc'/><graphics type='spice' autoport='yes'>"
                                   "<clipboard copypaste='yes'/></graphics>"), busy)
     hvm = config["b_info"]["type.hvm"]

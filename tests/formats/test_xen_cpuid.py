@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import List, Tuple
 
 import pytest
 
+from xenvirsh import record
 from xenvirsh.errors import ConfigSyntaxError, InternalError
 from xenvirsh.formats import virconf
 from xenvirsh.formats.xen import cpuid
@@ -32,7 +32,7 @@ def test_nestedhvm() -> None:
     assert _parsed("").cpu is None
     assert _features(_parsed("nestedhvm = 1")) == []
     assert _features(_parsed("nestedhvm = 0")) == [("vmx", "disable")]
-    amd = dataclasses.replace(TEST_HOST, cpu=HostCPU("x86_64", "m", "AMD", ("svm",)))
+    amd = record.replace(TEST_HOST, cpu=HostCPU("x86_64", "m", "AMD", ("svm",)))
     assert _features(_parsed("nestedhvm = 0", amd)) == [("svm", "disable")]
 
 

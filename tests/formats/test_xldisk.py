@@ -10,7 +10,6 @@ import ctypes
 import ctypes.util
 import json
 import re
-from dataclasses import replace
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
@@ -21,6 +20,7 @@ from tests.conftest import CONFORMANCE, files, needs_shared
 from xenvirsh.errors import ConfigSyntaxError
 from xenvirsh.formats import virconf, xldisk
 from xenvirsh.formats.xldisk import Disk, DiskSpecError
+from xenvirsh.record import replace
 
 RW = Disk(readwrite=True, format="raw")
 CDROM = Disk(readwrite=False, removable=True, is_cdrom=True, format="raw")

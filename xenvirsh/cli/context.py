@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import Any, Optional
 
 import click
 
 from xenvirsh.errors import SystemError_
 from xenvirsh.limits import MAX_FILE_SIZE
+from xenvirsh.record import dataclass
 
 
 @dataclass

@@ -202,11 +202,12 @@ def list_(ctx: click.Context, inactive: bool, all_: bool, name: bool, uuid: bool
     records = [r for r in conn.domains()
                if (r.active and not inactive) or (not r.active and (inactive or all_))]
     if as_json:
-        json_output.echo([json_output.domain_entry(r, *conn.state(r)) for r in records])
+        json_output.echo([json_output.domain_entry(r, *state)
+                          for r, state in zip(records, conn.states(records))])
         return
     if table or not (name or uuid or ids):
         titles = [conn.definition(r).title or "" for r in records] if title else None
-        states = [conn.state(r)[0] for r in records]
+        states = [current for current, _reason in conn.states(records)]
         show_table(ctx, *domain_rows(records, states, titles=titles, uuids=uuid and table))
         return
     for record in records:

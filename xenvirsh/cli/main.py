@@ -70,6 +70,14 @@ def _store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         setattr(ctx.ensure_object(context.State), str(param.name), value)
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """-v: what click's version_option does, without the gettext set-up it
+    costs every command at start."""
+    if value and not ctx.resilient_parsing:
+        click.echo(__version__)
+        ctx.exit()
+
+
 @click.group(cls=VirshGroup, context_settings=CONTEXT_SETTINGS,
              invoke_without_command=True)
 @click.option("-c", "--connect", "uri", metavar="URI", callback=_store, expose_value=False,
@@ -81,7 +89,8 @@ def _store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
               help="virsh's plain text even on a terminal: no tables, colours or spinners.")
 @click.option("--input-name", hidden=True, callback=_store, expose_value=False,
               help="Name to report for a file read from stdin (used by xen+ssh).")
-@click.version_option(__version__, "-v", "--version", message="%(version)s")
+@click.option("-v", "--version", is_flag=True, is_eager=True, expose_value=False,
+              callback=_show_version, help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """A virsh-style command line for Xen Dom0.

@@ -31,8 +31,10 @@ def _width(text: str) -> int:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, quiet: bool = False) -> str:
-    """vshTable: each cell is ' ' + text, padded to the column width + 2."""
-    widths = [max(_width(r[i]) for r in [list(header)] + list(rows)) for i in range(len(header))]
+    """vshTable: each cell is ' ' + text, padded to the column width + 2.
+    Without the header (quiet), its cells do not count for the widths either."""
+    measured = list(rows) if quiet else [list(header)] + list(rows)
+    widths = [max((_width(r[i]) for r in measured), default=0) for i in range(len(header))]
 
     def line(row: Sequence[str]) -> str:
         parts = []

@@ -9,6 +9,7 @@ only the format it needs.
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 from typing import Callable, Dict, Optional
 
@@ -48,4 +49,5 @@ def _module(name: str) -> ModuleType:
     path: Optional[str] = _MODULES.get(name)
     if path is None:
         raise InvalidArgument(f"unsupported config type {name}")
-    return importlib.import_module(path)
+    # import_module runs Python code even for a module already loaded
+    return sys.modules.get(path) or importlib.import_module(path)

@@ -22,7 +22,8 @@ from xenvirsh.formats.xen.sxpr_format import format_domain
 from xenvirsh.formats.xen.sxpr_parse import parse_domain
 from xenvirsh.host import Host
 from xenvirsh.model.domain import Domain
-from xenvirsh.model.postparse import post_parse, validate
+from xenvirsh.model.postparse import post_parse
+from xenvirsh.model.validate import validate
 
 _FAILED = "parsing sxpr config failed"
 

@@ -21,11 +21,11 @@ is reported here as "bad disk syntax" like any other misplaced ``=``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Dict, Final, List, Literal, Optional, Pattern, Tuple
 
 from xenvirsh.errors import ConfigSyntaxError
+from xenvirsh.record import dataclass
 
 DiskBackend = Literal["unknown", "phy", "tap", "qdisk", "standalone"]
 DiskFormat = Literal["unknown", "qcow", "qcow2", "vhd", "raw", "empty", "qed"]

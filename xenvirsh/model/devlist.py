@@ -7,11 +7,11 @@ first offender they meet, so they must walk devices in the same order.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterator, List, NamedTuple, Optional
 
 from xenvirsh.model.domain import Controller, DeviceInfo, Domain, Hostdev
 from xenvirsh.model.placement import insert_controller
+from xenvirsh.record import replace
 
 
 class DeviceRef(NamedTuple):

@@ -9,11 +9,11 @@ on/off values are ``Optional[bool]``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from xenvirsh.model.bitmap import CpuSet
 from xenvirsh.model.tuning import ThreadSched, Tuning, VcpuState
+from xenvirsh.record import dataclass, field
 
 # --- device addresses and common device info --------------------------------
 

@@ -43,7 +43,6 @@ from xenvirsh.model.domain import (
 )
 from xenvirsh.model.ids import generate_mac, generate_uuid
 from xenvirsh.model.placement import assign_default_ports, disk_name_index, insert_controller
-from xenvirsh.model.validate import validate
 
 # libvirt's VIR_DOMAIN_VIDEO default RAM sizes (KiB) when nothing else applies
 _VIDEO_DEFAULT_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16384,
@@ -585,6 +584,3 @@ def _check_features(dom: Domain) -> None:
         raise XMLError(f"name {dom.name} cannot contain '/'")
     if dom.vcpu_states:
         raise ConfigUnsupported("individual CPU state configuration is not supported")
-
-
-__all__ = ["post_parse", "validate"]

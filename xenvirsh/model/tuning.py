@@ -8,10 +8,10 @@ absent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from xenvirsh.model.bitmap import CpuSet
+from xenvirsh.record import dataclass, field
 
 
 @dataclass

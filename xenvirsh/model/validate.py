@@ -9,7 +9,6 @@ The first failure is the error reported, so the order is kept exactly.
 
 from __future__ import annotations
 
-import string
 from typing import Callable, Dict, List, Optional
 
 from xenvirsh.errors import (
@@ -49,8 +48,9 @@ from xenvirsh.model.domain import (
     Vsock,
 )
 
-_CHANNEL_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_-.")
+_CHANNEL_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 _PRINTABLE = frozenset(chr(c) for c in range(32, 127))
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _CPU_PERIOD = (1000, 1000000)  # VIR_CGROUP_CPU_PERIOD_MIN/MAX
 _CPU_QUOTA = (1000, 17592186044415)  # VIR_CGROUP_CPU_QUOTA_MIN/MAX
 _SPEED_LIMIT = 1 << 54  # tc's limits for interface bandwidth
@@ -355,7 +355,7 @@ def _startup_policy(disk: Disk) -> None:
 def _wwn(wwn: str) -> None:
     """virValidateWWN."""
     digits = wwn[2:] if wwn[:2] in ("0x", "0X") else wwn
-    if len(digits) != 16 or not all(c in string.hexdigits for c in digits):
+    if len(digits) != 16 or not all(c in _HEX_DIGITS for c in digits):
         raise InternalError("Malformed wwn: " + wwn)
 
 

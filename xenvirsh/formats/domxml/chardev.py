@@ -5,7 +5,6 @@ devices share with them (libvirt's ``virDomainChrDefParseXML``,
 
 from __future__ import annotations
 
-import socket
 from typing import List, Optional, Tuple
 
 from xenvirsh.errors import ConfigUnsupported, XMLError
@@ -97,7 +96,7 @@ def _read_guestfwd(el: Element, chr_dev: ChrDevice) -> None:
     if address is None:
         raise XMLError("guestfwd channel does not define a target address")
     family, text = require_ip(address)
-    if family != socket.AF_INET:
+    if family != "ipv4":
         raise ConfigUnsupported("guestfwd channel only supports IPv4 addresses")
     port = props.uint(el, "port", required=True)
     chr_dev.target_address = text

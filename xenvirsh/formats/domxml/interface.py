@@ -7,8 +7,6 @@ a Xen guest can actually use is the libxl driver's business at start time.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from typing import Dict, List, Optional, Tuple
 
 from xenvirsh.errors import (
@@ -27,7 +25,7 @@ from xenvirsh.formats.domxml.devinfo import (
 )
 from xenvirsh.formats.domxml.disk import VIRTIO_OPTIONS, read_reconnect, write_reconnect
 from xenvirsh.formats.domxml.hostdev import read_subsys, read_teaming, write_subsys, write_teaming
-from xenvirsh.formats.domxml.ipaddr import FAMILIES, parse_ip
+from xenvirsh.formats.domxml.ipaddr import FAMILY_NAMES, parse_ip
 from xenvirsh.formats.domxml.props import Element, child_text, spec
 from xenvirsh.formats.domxml.xmlout import Out, onoff, yesno
 from xenvirsh.model import enums
@@ -432,24 +430,25 @@ def read_ip(el: Element) -> IPAddress:
     address = el.get("address")
     if address is None:
         raise XMLError("Missing required address in <ip>")
-    family = FAMILIES.get(el.get("family") or "")
-    parsed = parse_ip(address, family or 0)
+    given = el.get("family")
+    family = given if given in FAMILY_NAMES else None
+    parsed = parse_ip(address, family)
     if parsed is None:
         raise XMLError(f"Invalid address '{address}' in <ip>")
     found, canonical = parsed
-    ip = IPAddress(address=canonical, family="ipv6" if found == socket.AF_INET6 else "ipv4")
+    ip = IPAddress(address=canonical, family=found)
     prefix = el.get("prefix")
     if prefix is not None:
         value = props.str_to_uint(prefix, positive=False)
         # the limits follow the family given (or guessed) before parsing
         wanted = family or found
-        if (value is None or (wanted == socket.AF_INET6 and value > 128)
-                or (wanted == socket.AF_INET and value > 32)):
+        if (value is None or (wanted == "ipv6" and value > 128)
+                or (wanted == "ipv4" and value > 32)):
             raise XMLError(f"Invalid prefix value '{prefix}' in <ip>")
         ip.prefix = value or None
     peer = el.get("peer")
     if peer is not None:
-        parsed_peer = parse_ip(peer, family or 0)
+        parsed_peer = parse_ip(peer, family)
         if parsed_peer is None:
             raise InvalidArgument(f"Invalid peer '{peer}' in <ip>")
         ip.peer = parsed_peer[1]
@@ -477,13 +476,13 @@ def _read_route(el: Element, detail: str) -> NetRoute:
     if family in (None, "ipv4"):
         _check_ipv4_route(route, detail, address, netmask, addr[0], gate[0])
     elif family == "ipv6":
-        if addr[0] != socket.AF_INET6:
+        if addr[0] != "ipv6":
             raise XMLError(f"{detail}: ipv6 family specified for non-IPv6 address "
                            f"'{address}' in route definition")
         if netmask is not None:
             raise XMLError(f"{detail}: Specifying netmask invalid for IPv6 address "
                            f"'{address}' in route definition")
-        if gate[0] != socket.AF_INET6:
+        if gate[0] != "ipv6":
             raise XMLError(f"{detail}: ipv6 specified for non-IPv6 gateway address "
                            f"'{gateway}' in route definition")
         if (prefix or 0) > 128:
@@ -491,6 +490,8 @@ def _read_route(el: Element, detail: str) -> NetRoute:
                            "must be 0 - 128")
     else:
         raise XMLError(f"{detail}: Unrecognized family '{family}' in route definition")
+    import ipaddress  # only routes need it; importing it costs a cold command
+
     network = ipaddress.ip_network(
         f"{route.address}/{route.netmask or route.prefix or 0}", strict=False
     )
@@ -501,17 +502,17 @@ def _read_route(el: Element, detail: str) -> NetRoute:
 
 
 def _check_ipv4_route(route: NetRoute, detail: str, address: str, netmask: Optional[str],
-                      addr_family: int, gate_family: int) -> None:
+                      addr_family: str, gate_family: str) -> None:
     given = "IPv4 family specified" if route.family else "No family specified"
-    if addr_family != socket.AF_INET:
+    if addr_family != "ipv4":
         raise XMLError(f"{detail}: {given} for non-IPv4 address '{address}' in route definition")
-    if gate_family != socket.AF_INET:
+    if gate_family != "ipv4":
         raise XMLError(f"{detail}: {given} for non-IPv4 gateway '{address}' in route definition")
     if netmask is not None:
         mask = parse_ip(netmask)
         if mask is None:
             raise XMLError(f"{detail}: Bad netmask address '{netmask}' in route definition")
-        if mask[0] != socket.AF_INET:
+        if mask[0] != "ipv4":
             raise XMLError(f"{detail}: Invalid netmask '{netmask}' for address '{address}' "
                            "(both must be IPv4)")
         if route.prefix is not None:

@@ -4,8 +4,8 @@ libvirt copies the subtree, drops its children that have no namespace and
 all but the first child of each namespace, and prints the rest with libxml2's
 indenting serialiser (double-quoted attributes, non-ASCII characters as
 character references). :func:`read_metadata` does all of that at parse time
-and keeps the result as text, which :func:`write_metadata` places in the
-domain XML.
+and keeps the result as text, which the writer places in the domain XML as
+it is (so that the writer needs neither this module nor lxml).
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from typing import Dict, List, Optional
 
 from lxml import etree
 
-from xenvirsh.formats.domxml.props import Element
-from xenvirsh.formats.domxml.xmlout import Out
+from xenvirsh.formats.domxml.node import Node
+
+# the copy of the metadata is worked on as an lxml tree
+Element = etree._Element
 
 # libvirt parses documents with libxml2's "no blanks" option: whitespace-only
 # text between elements is dropped where libxml2's heuristics call it ignorable
@@ -40,13 +42,13 @@ def _escape(text: str, table: Dict[str, str]) -> str:
     return "".join(out)
 
 
-def read_metadata(root: Element) -> Optional[str]:
+def read_metadata(root: Node) -> Optional[str]:
     """The formatted ``<metadata>`` of a domain, None when libvirt keeps none
     (no such element, or one without child elements)."""
     node = root.find("metadata")
-    if node is None or next(node.iterchildren("*"), None) is None:
+    if node is None or not node.children():
         return None
-    copy = etree.fromstring(etree.tostring(node), _NOBLANKS)
+    copy = etree.fromstring(etree.tostring(node.el), _NOBLANKS)
     seen = set()
     for child in list(copy):
         namespace = etree.QName(child).namespace if isinstance(child.tag, str) else None
@@ -55,11 +57,6 @@ def read_metadata(root: Element) -> Optional[str]:
         else:
             seen.add(namespace)
     return "".join(_dump(copy, 1, {}, True))
-
-
-def write_metadata(out: Out, text: Optional[str]) -> None:
-    if text is not None:
-        out.line(text)
 
 
 def _remove(child: Element) -> None:

@@ -412,8 +412,8 @@ def _read_tpm_emulator(backend: Element, tpm: TPM) -> None:
         tpm.persistent_state = persistent == "yes"
     banks = backend.find("active_pcr_banks")
     if banks is not None:
-        for bank in banks.iterchildren("*"):
-            name = bank.tag if isinstance(bank.tag, str) else ""
+        for bank in banks.children():
+            name = bank.tag
             if name not in enums.TPM_PCR_BANKS:
                 raise ConfigUnsupported(f"Unsupported PCR banks '{name}'")
             if name not in tpm.pcr_banks:

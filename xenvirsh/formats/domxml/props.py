@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, cast
-
-from lxml import etree
+from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
 
 from xenvirsh.errors import XenvirshError, XMLError
+from xenvirsh.formats.domxml.node import Node
 
 # an error libvirt reported but then ignored: it is still its "last error", so
 # a later failure that reports nothing shows it (see NoCause)
@@ -38,21 +37,33 @@ class NoCause(XenvirshError):
         super().__init__(str(stale) if stale is not None else
                          "An error occurred, but the cause is unknown")
 
-Element = etree._Element
+Element = Node
 
-_SLASHES = re.compile(r"/{2,}")
+ByTag = Dict[str, List[Element]]
 
-_C_NUMBER = {
-    10: re.compile(r"\s*([+-]?)(\d+)\Z"),
-    16: re.compile(r"\s*([+-]?)(?:0[xX])?([0-9a-fA-F]+)\Z"),
-    0: re.compile(r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)\Z"),
+_SLASHES = r"/{2,}"
+
+# strtol's numbers by base, compiled on first use: the writer, which imports
+# this module too, never needs them
+_C_NUMBER_SOURCES = {
+    10: r"\s*([+-]?)(\d+)\Z",
+    16: r"\s*([+-]?)(?:0[xX])?([0-9a-fA-F]+)\Z",
+    0: r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)\Z",
 }
+_C_NUMBER: Dict[int, Pattern[str]] = {}
+
+
+def _c_number(base: int) -> Pattern[str]:
+    pattern = _C_NUMBER.get(base)
+    if pattern is None:
+        pattern = _C_NUMBER[base] = re.compile(_C_NUMBER_SOURCES[base])
+    return pattern
 
 
 def parse_c_int(text: str, base: int = 10) -> Optional[int]:
     """strtol over the whole string: leading blanks and a sign allowed, nothing
     trailing; base 0 takes 0x hex and leading-0 octal as C does."""
-    match = _C_NUMBER[base].match(text)
+    match = _c_number(base).match(text)
     if not match:
         return None
     sign, digits = match.groups()
@@ -69,42 +80,26 @@ def text_of(el: Optional[Element]) -> Optional[str]:
     """XPath ``string(el)``: all descendant text; libvirt treats '' as absent."""
     if el is None:
         return None
-    value = "".join(cast("Iterator[str]", el.itertext()))
-    return value or None
+    if not len(el.el):  # no children: the text is all there is
+        return el.text or None
+    return "".join(el.itertext()) or None
 
 
 def child_tags(el: Element) -> FrozenSet[str]:
-    """The tags of ``el``'s element children: one pass over them spares the
-    many lookups of elements a document does not have."""
-    return frozenset(child.tag for child in el if isinstance(child.tag, str))
-
-
-ByTag = Dict[str, List[Element]]
+    """The tags of ``el``'s element children, to skip the parsing of what a
+    document does not have."""
+    return frozenset(el.by_tag())
 
 
 def children_by_tag(el: Element) -> ByTag:
     """``el``'s element children grouped by tag, in document order: what
-    ``findall(tag)`` would return, for many tags at the cost of one pass."""
-    by_tag: ByTag = {}
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str):
-            group = by_tag.get(tag)
-            if group is None:
-                by_tag[tag] = [child]
-            else:
-                group.append(child)
-    return by_tag
+    ``findall(tag)`` would return (not to be modified)."""
+    return el.by_tag()
 
 
 def first_children(el: Element, tags: FrozenSet[str]) -> Dict[str, Element]:
     """The first child of each of ``tags`` that ``el`` has (XPath ``./tag[1]``)."""
-    found: Dict[str, Element] = {}
-    for child in el:
-        tag = child.tag
-        if tag in tags and tag not in found:
-            found[tag] = child
-    return found
+    return {tag: group[0] for tag, group in el.by_tag().items() if tag in tags}
 
 
 def first_attr(el: Element, path: str, attr: str) -> Optional[str]:
@@ -220,7 +215,7 @@ _UINT = 2**32
 def _signed_parts(text: str, base: int) -> Optional[Tuple[bool, int]]:
     """g_ascii_strtoull's view of ``text``: (minus sign, magnitude), None when
     it is not a whole number or overflows 64 bits."""
-    match = _C_NUMBER[base].match(text)
+    match = _c_number(base).match(text)
     if not match:
         return None
     magnitude = parse_c_int(text.lstrip(" \t\n\v\f\r").lstrip("+-"), base)
@@ -264,13 +259,13 @@ def str_to_ll(text: str, base: int = 10, *, bits: int = 64) -> Optional[int]:
 
 def node_text(el: Element) -> str:
     """virXMLNodeContentString: the element's text, '' when empty."""
-    return "".join(cast("Iterator[str]", el.itertext()))
+    return text_of(el) or ""
 
 
 def sanitize_path(path: str) -> str:
     """virFileSanitizePath: collapse repeated slashes and drop a trailing one."""
     keep_double = path.startswith("//") and not path.startswith("///")
-    cleaned = _SLASHES.sub("/", path)
+    cleaned = re.sub(_SLASHES, "/", path)
     if keep_double:
         cleaned = "/" + cleaned
     if len(cleaned) > 1 and cleaned.endswith("/"):

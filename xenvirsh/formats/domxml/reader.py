@@ -8,7 +8,7 @@ devices. Elements libvirt does not know are ignored, as libvirt ignores them.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from xenvirsh.errors import (
     ConfigUnsupported,
@@ -30,7 +30,10 @@ from xenvirsh.formats.domxml.graphics import read_graphics
 from xenvirsh.formats.domxml.hostdev import read_hostdev
 from xenvirsh.formats.domxml.interface import read_interface
 from xenvirsh.formats.domxml.metadata import read_metadata
+from xenvirsh.formats.domxml.node import Node
 from xenvirsh.formats.domxml.props import Element, child_text, text_of
+from xenvirsh.formats.domxml.safexml import parse_xml
+from xenvirsh.host import Host
 from xenvirsh.limits import check_devices
 from xenvirsh.model import enums
 from xenvirsh.model.bitmap import parse_bitmap
@@ -57,8 +60,18 @@ from xenvirsh.model.domain import (
 )
 from xenvirsh.model.ids import parse_uuid
 from xenvirsh.model.placement import assign_default_ports, insert_controller, insert_disks
+from xenvirsh.model.postparse import post_parse
+from xenvirsh.model.validate import validate
 
 XEN_NAMESPACE = "http://libvirt.org/schemas/domain/xen/1.0"
+
+
+def parse_domain(text: Union[str, bytes], host: Host) -> Domain:
+    """Domain XML as libvirt's libxl driver reads it (inactive): parse, apply
+    the driver's defaults, validate."""
+    dom = post_parse(read_domain(Node(parse_xml(text))), host)
+    validate(dom, host)
+    return dom
 
 
 def read_domain(root: Element) -> Domain:
@@ -449,7 +462,7 @@ def _read_other_feature(name: str, el: Element, root: Element, feats: Features) 
     elif name == "capabilities":
         feats.capabilities_policy = props.enum(
             el, "policy", enums.CAPABILITIES_POLICIES) or "default"
-        for cap in el.iterchildren("*"):
+        for cap in el.children():
             cap_name = _local_name(cap)
             if cap_name not in enums.PROCESS_CAPS:
                 raise ConfigUnsupported(f"unexpected capability feature '{cap_name}'")
@@ -496,7 +509,7 @@ def _read_other_feature(name: str, el: Element, root: Element, feats: Features) 
 def _read_kvm_features(el: Element, feats: Features) -> None:
     if feats.kvm is None:
         feats.kvm = {}
-    for child in el.iterchildren("*"):
+    for child in el.children():
         name = _local_name(child)
         if name not in enums.KVM_FEATURES:
             raise ConfigUnsupported(f"unsupported KVM feature: {name}")
@@ -515,7 +528,7 @@ def _read_hyperv(el: Element, feats: Features) -> None:
     feats.hyperv_mode = mode
     if mode == "passthrough":
         return
-    for child in el.iterchildren("*"):
+    for child in el.children():
         name = _local_name(child)
         if name not in enums.HYPERV_FEATURES:
             raise ConfigUnsupported(f"unsupported HyperV Enlightenment feature: {name}")
@@ -540,14 +553,14 @@ def _read_hyperv(el: Element, feats: Features) -> None:
                 raise XMLError("HyperV vendor_id value is invalid")
             feats.hyperv_vendor_id = vendor
         elif name == "stimer":
-            for sub in child.iterchildren("*"):
+            for sub in child.children():
                 if _local_name(sub) != "direct":
                     raise ConfigUnsupported(
                         f"unsupported Hyper-V stimer feature: {_local_name(sub)}"
                     )
                 feats.hyperv_stimer_direct = props.switch(sub, "state", required=True)
         elif name == "tlbflush":
-            for sub in child.iterchildren("*"):
+            for sub in child.children():
                 sub_name = _local_name(sub)
                 if sub_name == "direct":
                     feats.hyperv_tlbflush_direct = props.switch(sub, "state", required=True)
@@ -559,7 +572,7 @@ def _read_hyperv(el: Element, feats: Features) -> None:
 
 def _read_xen_features(el: Element, feats: Features) -> None:
     feats.xen = True
-    for child in el.iterchildren("*"):
+    for child in el.children():
         name = _local_name(child)
         if name not in enums.XEN_FEATURES:
             raise ConfigUnsupported(f"unsupported Xen feature: {name}")
@@ -767,7 +780,7 @@ def _read_devices(devices: Element, dom: Domain) -> None:
     dev = dom.devices
     misc = dev.misc
     kids = props.children_by_tag(devices)
-    check_devices(sum(1 for child in devices if isinstance(child.tag, str)))
+    check_devices(len(devices.children()))
     insert_disks(dev.disks, [read_disk(el) for el in kids.get("disk", [])])
     usb_none = _read_controllers(kids, dom)
     misc.leases = misc_devices.read_leases(kids)
@@ -1064,6 +1077,4 @@ def _attr_of(el: Element, tag: str, attr: str) -> Optional[str]:
 
 
 def _local_name(el: Element) -> str:
-    tag = el.tag
-    assert isinstance(tag, str)
-    return tag.rsplit("}", 1)[-1]
+    return el.tag.rsplit("}", 1)[-1]

@@ -22,7 +22,6 @@ from xenvirsh.formats.domxml.disk import (
 from xenvirsh.formats.domxml.graphics import write_graphics
 from xenvirsh.formats.domxml.hostdev import write_hostdev
 from xenvirsh.formats.domxml.interface import write_interface
-from xenvirsh.formats.domxml.metadata import write_metadata
 from xenvirsh.formats.domxml.xmlout import Out, onoff, yesno
 from xenvirsh.model import enums
 from xenvirsh.model.bitmap import CPUMASK_LEN, format_bitmap
@@ -61,7 +60,8 @@ def format_domain(dom: Domain, *, secure: bool = False, inactive: bool = True) -
     out.text_element("genid", dom.tuning.genid)
     out.text_element("title", dom.title)
     out.text_element("description", dom.description)
-    write_metadata(out, dom.tuning.metadata)
+    if dom.tuning.metadata is not None:  # formatted when read (domxml.metadata)
+        out.line(dom.tuning.metadata)
     if dom.max_memory_kib or dom.memory_slots:
         slots = dom.memory_slots or None
         out.text_element("maxMemory", dom.max_memory_kib, [("slots", slots), ("unit", "KiB")])

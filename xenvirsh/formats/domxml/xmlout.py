@@ -38,19 +38,16 @@ def render_attrs(attrs: Attrs) -> str:
     """`` name='value'`` for every attribute that has a value."""
     if not attrs:
         return ""
-    parts = []
-    for name, value in attrs:
-        if value is None:
-            continue
-        if type(value) is int:
-            parts.append(f" {name}='{value}'")
-        else:
-            parts.append(f" {name}='{escape(str(value))}'")
-    return "".join(parts)
+    return "".join([f" {name}='{value}'" if type(value) is int
+                    else f" {name}='{escape(str(value))}'"
+                    for name, value in attrs if value is not None])
 
 
 class Out:
-    """Lines of XML with libvirt's indentation."""
+    """Lines of XML with libvirt's indentation.
+
+    The element methods append their line themselves rather than through
+    :meth:`line`: they run for every element of every document written."""
 
     __slots__ = ("lines", "depth")
 
@@ -65,35 +62,37 @@ class Out:
         """``<tag attrs>value</tag>``, nothing when the value is absent."""
         if value is None:
             return
-        self.line(f"<{tag}{render_attrs(attrs)}>{escape(str(value))}</{tag}>")
+        text = value if type(value) is int else escape(str(value))
+        self.lines.append(f"{'  ' * self.depth}<{tag}{render_attrs(attrs)}>{text}</{tag}>\n")
 
     def empty(self, tag: str, attrs: Attrs, always: bool = False) -> None:
         """``<tag attrs/>``; like virXMLFormatElement, nothing without attributes."""
         rendered = render_attrs(attrs)
         if rendered or always:
-            self.line(f"<{tag}{rendered}/>")
+            self.lines.append(f"{'  ' * self.depth}<{tag}{rendered}/>\n")
 
     def open(self, tag: str, attrs: Attrs = ()) -> None:
-        self.line(f"<{tag}{render_attrs(attrs)}>")
+        self.lines.append(f"{'  ' * self.depth}<{tag}{render_attrs(attrs)}>\n")
         self.depth += 1
 
     def close(self, tag: str) -> None:
         self.depth -= 1
-        self.line(f"</{tag}>")
+        self.lines.append(f"{'  ' * self.depth}</{tag}>\n")
 
     def element(self, tag: str, attrs: Attrs, children: Out, always: bool = False) -> None:
         """virXMLFormatElement: attributes and child lines; omitted when both
         are empty unless ``always`` (virXMLFormatElementEmpty)."""
         rendered = render_attrs(attrs)
+        indent = "  " * self.depth
         if not children.lines:
             if rendered or always:
-                self.line(f"<{tag}{rendered}/>")
+                self.lines.append(f"{indent}<{tag}{rendered}/>\n")
             return
-        self.line(f"<{tag}{rendered}>")
+        self.lines.append(f"{indent}<{tag}{rendered}>\n")
         self.extend(children)
-        self.line(f"</{tag}>")
+        self.lines.append(f"{indent}</{tag}>\n")
 
     def extend(self, children: Out) -> None:
         """Append lines built separately, one level deeper than this one."""
         prefix = "  " * (self.depth + 1)
-        self.lines.extend(prefix + line for line in children.lines)
+        self.lines.extend([prefix + line for line in children.lines])

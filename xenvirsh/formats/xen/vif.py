@@ -10,7 +10,6 @@ then the bridge or ethernet part, ``model``/``type``, ``vifname``, ``rate``.
 
 from __future__ import annotations
 
-import socket
 from typing import Dict, List, Optional, Tuple
 
 from xenvirsh.errors import (
@@ -34,7 +33,6 @@ _BRIDGE_SCRIPTS = ("vif-bridge", "vif-vnic")
 _NET_MODELS = {name.lower(): name for name in enums.NET_MODELS}
 _MODEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _SPACES = " \t\n\v\f\r"
-_FAMILIES = {int(socket.AF_INET): "ipv4", int(socket.AF_INET6): "ipv6"}
 
 
 def _netfront_type(dialect: str) -> str:
@@ -130,18 +128,23 @@ def _model(name: str) -> Optional[str]:
 
 def _parse_ip(text: str) -> IPAddress:
     address, family = _numeric_address(text)
-    return IPAddress(address=address, family=_FAMILIES.get(family))
+    return IPAddress(address=address, family=family)
 
 
-def _numeric_address(text: str) -> Tuple[str, int]:
-    """virSocketAddrParse then virSocketAddrFormat: getaddrinfo(AI_NUMERICHOST)."""
+def _numeric_address(text: str) -> Tuple[str, Optional[str]]:
+    """virSocketAddrParse then virSocketAddrFormat: getaddrinfo(AI_NUMERICHOST);
+    the address and its family ("ipv4", "ipv6")."""
+    # the C socket module, loaded when an address is first met (socket.py
+    # adds only enums, and they take milliseconds to set up at start)
+    import _socket as socket
+
     try:
         info = socket.getaddrinfo(text.encode("utf-8", "surrogateescape"), None,
                                   flags=socket.AI_NUMERICHOST)
     except socket.gaierror as err:
         raise SystemError_(f"Cannot parse socket address '{text}': {err.strerror}") from None
     family, _, _, _, sockaddr = info[0]
-    return str(sockaddr[0]), int(family)
+    return str(sockaddr[0]), {socket.AF_INET: "ipv4", socket.AF_INET6: "ipv6"}.get(family)
 
 
 def format_vif_list(conf: Conf, dom: Domain, host: Host, dialect: str) -> None:
