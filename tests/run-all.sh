@@ -12,7 +12,7 @@ echo "run-all: installing Debian packages"
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     python3-venv python3-pip gcc libc6-dev libxen-dev groff-base man-db \
-    openssh-client openssh-server tmux libvirt0 >/dev/null
+    openssh-client openssh-server libvirt0 >/dev/null
 
 echo "run-all: installing xenvirsh and its test dependencies into .venv"
 python3 -m venv .venv
@@ -30,7 +30,9 @@ if [ -d ../shared/lab ] && [ "${XENVIRSH_SKIP_LAB:-}" = "" ]; then
     echo "run-all: integration suite on real Xen (QEMU lab)"
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
         debootstrap e2fsprogs cpio gzip qemu-system-x86 >/dev/null
-    tests/lab/run-lab.sh
+    # the tests marked slow (minutes each under TCG) would take CI past its
+    # 30 minutes; `tests/lab/run-lab.sh` alone runs them all (about 40 minutes)
+    tests/lab/run-lab.sh -s shim,xenvirsh -- -m "not slow"
 else
     echo "run-all: lab skipped (no ../shared/lab, or XENVIRSH_SKIP_LAB set)"
 fi

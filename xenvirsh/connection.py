@@ -24,7 +24,7 @@ from xenvirsh.errors import (
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml
 from xenvirsh.model.domain import Domain
 from xenvirsh.model.ids import parse_uuid
-from xenvirsh.store import ConfigStore, atomic_write
+from xenvirsh.store import ConfigStore, atomic_write, lock_file
 
 DOMAIN0 = "Domain-0"
 
@@ -189,6 +189,8 @@ class Connection:
             raise OperationInvalid("Domain is already running")
         try:
             return self.start_definition(self.definition(record, inactive=True), paused)
+        except OperationInvalid:
+            raise  # another command started it meanwhile: it did not fail
         except XenvirshError:
             self.remember_shutoff(record.uuid, "failed")  # virsh: shut off (failed)
             raise
@@ -452,15 +454,17 @@ class Connection:
         self._update_shutoff(uuid, None)
 
     def _update_shutoff(self, uuid: str, reason: Optional[str]) -> None:
-        reasons = self._shutoff_reasons()
-        if reason is None and uuid not in reasons:
-            return
-        if reason is None:
-            reasons.pop(uuid)
-        else:
-            reasons[uuid] = reason
+        if reason is None and uuid not in self._shutoff_reasons():
+            return  # the common case, without taking the lock
         self.status_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(self.status_dir / "shutoff.json", json.dumps(reasons).encode())
+        # read-modify-write under a lock: concurrent commands would lose reasons
+        with lock_file(self.status_dir / "shutoff.lock"):
+            reasons = self._shutoff_reasons()
+            if reason is None:
+                reasons.pop(uuid, None)
+            else:
+                reasons[uuid] = reason
+            atomic_write(self.status_dir / "shutoff.json", json.dumps(reasons).encode())
 
 
 def _set_memory(dom: Domain, kib: int, maximum: bool) -> None:

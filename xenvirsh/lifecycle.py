@@ -31,7 +31,7 @@ def handle_shutdown(conn: Connection, record: DomainRecord, reason: str) -> Opti
     running = record.running
     if running is None:
         return None
-    dom = conn.definition(record)
+    dom = conn.definition(record)  # the live definition decides the action
     action = getattr(dom, REASON_ACTIONS.get(reason, "on_poweroff"))
     restart = action in ("restart", "rename-restart", "coredump-restart")
     if action == "preserve":
@@ -43,10 +43,16 @@ def handle_shutdown(conn: Connection, record: DomainRecord, reason: str) -> Opti
     else:
         conn.hypervisor.destroy(running.domid)
     if not restart:
-        conn.remember_shutoff(record.uuid, SHUTOFF_REASONS.get(reason, "shutdown"))
+        if record.persistent:  # a transient domain leaves nothing behind
+            conn.remember_shutoff(record.uuid, SHUTOFF_REASONS.get(reason, "shutdown"))
         return None
+    # As libvirt does, a persistent domain comes back from its persistent
+    # definition: live-only changes (setmem --live, ...) end with the old domain.
+    if record.persistent:
+        dom = conn.definition(record, inactive=True)
     try:
         return conn.start_definition(dom).id
     except XenvirshError:
-        conn.remember_shutoff(record.uuid, "failed")
+        if record.persistent:
+            conn.remember_shutoff(record.uuid, "failed")
         raise

@@ -27,9 +27,14 @@ MONITOR_DIR = STATE_DIR / "monitor"
 
 log = logging.getLogger("xenvirsh.monitor")
 
+# the domain this process monitors: its restarts need no second monitor
+_watching: Optional[str] = None
+
 
 def spawn_monitor(name: str, domid: int) -> None:
     """Start the monitor of ``name`` in its own session, detached from us."""
+    if name == _watching:
+        return  # the monitor restarted its own domain and follows it
     MONITOR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(MONITOR_DIR / f"{name}.log", "ab") as logfile:
         subprocess.Popen(
@@ -55,35 +60,42 @@ def _lock(name: str) -> Optional[int]:
 def monitor(name: str, domid: int) -> int:
     """Watch ``name`` (now ``domid``) until it is gone; returns an exit status."""
     import libxl_shim
-    from xenvirsh.connection import open_connection
-    from xenvirsh.drivers.libxl import LibxlHypervisor
+    from xenvirsh.connection import LookupFailed, open_connection
+    from xenvirsh.drivers.libxl import SHUTDOWN_REASONS, LibxlHypervisor
     from xenvirsh.errors import XenvirshError
-    from xenvirsh.lifecycle import handle_shutdown
+    from xenvirsh.lifecycle import REASON_ACTIONS, handle_shutdown
+
+    global _watching
 
     if _lock(name) is None:
         log.info("%s: another monitor is already watching it", name)
         return 0
+    _watching = name
     conn = open_connection("xen:///system")
     assert isinstance(conn.hypervisor, LibxlHypervisor)
     context = conn.hypervisor.context
+    log.info("%s: watching domain %d", name, domid)
     while True:
+        # libxl reports a domain that is already shut down, or already gone,
+        # as soon as the watch is set up
         watch = context.watch_domain_death(domid)
         event = context.wait_event()
         watch.close()
         if event is None or event.type != libxl_shim.EventType.DOMAIN_SHUTDOWN:
             log.info("%s: domain %d is gone", name, domid)
             return 0
-        reason = {libxl_shim.ShutdownReason.POWEROFF: "poweroff",
-                  libxl_shim.ShutdownReason.REBOOT: "reboot",
-                  libxl_shim.ShutdownReason.CRASH: "crash",
-                  libxl_shim.ShutdownReason.WATCHDOG: "crash"}.get(event.shutdown_reason)
-        if reason is None:
-            log.info("%s: domain %d suspended; leaving it to the toolstack", name, domid)
+        reason = SHUTDOWN_REASONS.get(event.shutdown_reason)
+        if reason not in REASON_ACTIONS:
+            log.info("%s: domain %d shut down (%s); leaving it to the toolstack", name, domid,
+                     reason or "soft reset")
             return 0
         log.info("%s: domain %d shut down (%s)", name, domid, reason)
         try:
             record = conn.lookup(str(domid), by_uuid=False, by_name=False)
             new_domid = handle_shutdown(conn, record, reason)
+        except LookupFailed:
+            log.info("%s: domain %d is gone", name, domid)
+            return 0
         except XenvirshError as err:
             log.error("%s: %s", name, err)
             return 1
@@ -103,4 +115,8 @@ def main(argv: List[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # run the code of the module "xenvirsh.monitor", not of this copy named
+    # __main__: the driver's spawn_monitor() must see _watching
+    from xenvirsh.monitor import main as monitor_main
+
+    sys.exit(monitor_main(sys.argv[1:]))

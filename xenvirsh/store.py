@@ -20,7 +20,6 @@ import errno
 import fcntl
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -67,16 +66,8 @@ class ConfigStore:
         elif not self.directory.is_dir():
             yield self
             return
-        lock_path = self.directory / LOCK_NAME
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        except OSError as err:
-            raise _os_error("cannot open lock file", lock_path, err) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        with lock_file(self.directory / LOCK_NAME, exclusive):
             yield self
-        finally:
-            os.close(fd)
 
     def names(self) -> List[str]:
         try:
@@ -223,11 +214,27 @@ def _file_key(status: os.stat_result) -> FileKey:
     return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
+@contextlib.contextmanager
+def lock_file(path: Path, exclusive: bool = True) -> Iterator[None]:
+    """Hold an ``flock`` on ``path`` (created if missing) for the block."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as err:
+        raise _os_error("cannot open lock file", path, err) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: readers see the old or the new file.
 
     The temporary file's name carries the writer's pid, so that the files of
     writers killed before their rename are recognised and removed."""
+    import tempfile  # commands that only read (list, dominfo) never need it
+
     directory = path.parent
     _remove_orphans(path)
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,23 @@ def test_autostart_once_per_boot(virsh, tmp_path: Path) -> None:  # type: ignore
     virsh("-q", "destroy", "g")
     assert virsh("autostart", "--disable", "g").out == "Domain 'g' unmarked as autostarted\n\n"
     assert virsh("autostart-all", "--force").out == "\n"
+
+
+def test_concurrent_starts_make_one_domain(virsh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Eight starts at once: one wins, the others fail as virsh does, and none
+    leaves a second domain or a shut-off reason behind."""
+    virsh("-q", "define", str(_guest(tmp_path)))
+    command = [sys.executable, "-m", "xenvirsh", "-c", "test:///default", "start", "g"]
+    starts = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True) for _ in range(8)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in starts]
+    assert sorted(code for code, _, _ in results) == [0] + [1] * 7
+    for code, out, err in results:
+        if code:  # virsh's check before the start, or the driver's during it
+            assert err in ("error: Domain is already active\n",
+                           "error: Failed to start domain 'g'\nerror: Requested operation "
+                           "is not valid: domain 'g' is already active\n"), err
+        else:
+            assert out == "Domain 'g' started\n\n"
+    assert virsh("-q", "list", "--name").out == "Domain-0\ng\n"
+    assert virsh("-q", "domstate", "--reason", "g").out == "running (booted)\n"

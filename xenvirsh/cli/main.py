@@ -16,7 +16,7 @@ import click
 
 from xenvirsh import __version__
 from xenvirsh.cli import context
-from xenvirsh.cli.options import report
+from xenvirsh.cli.options import QuickParsing, report
 from xenvirsh.errors import XenvirshError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -37,7 +37,7 @@ COMMANDS = {
 }
 
 
-class VirshGroup(click.Group):
+class VirshGroup(QuickParsing, click.Group):
     """A group that loads commands lazily and reports errors the way virsh does."""
 
     def list_commands(self, ctx: click.Context) -> List[str]:

@@ -3,6 +3,8 @@
 virsh accepts its arguments both positionally and as options
 (``start foo`` or ``start --domain foo``); :func:`virsh_argument` gives a
 command both forms and virsh's message when neither is there.
+:class:`QuickParsing` is click's parsing without the costs it adds to the
+start of every command.
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ import sys
 from typing import Any, Callable, List, Optional, TypeVar
 
 import click
+
+try:  # click 8.2 and later
+    from click.parser import _OptionParser as _ClickParser
+except ImportError:  # click 8.0 and 8.1
+    from click.parser import OptionParser as _ClickParser  # type: ignore[no-redef]
 
 from xenvirsh.cli import context, terminal
 from xenvirsh.cli.completion import complete_domain
@@ -62,7 +69,53 @@ def report(message: str, plain: bool = False) -> None:
             click.echo(f"error: {line}", err=True)
 
 
-class VirshCommand(click.Command):
+HELP_TEXT = "Show this message and exit."
+
+
+class _ShortOptionParser(_ClickParser):
+    """click's parser, trying a two-character option such as ``-c`` only as
+    the short option it can only be. click tries every option as a long one
+    first, and the failure builds an error that imports ``difflib`` and calls
+    gettext, which imports ``locale``: 3 % of a conversion command."""
+
+    def _process_opts(self, arg: str, state: Any) -> None:
+        if len(arg) == 2 and arg not in self._opt_prefixes:
+            self._match_short_opt(arg, state)
+        else:
+            super()._process_opts(arg, state)
+
+
+def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+class QuickParsing(click.Command):
+    """Parsing as click does, without the gettext and difflib set-up it adds
+    to every start (see :class:`_ShortOptionParser`; click's own help option
+    passes its text through gettext too)."""
+
+    _quick_help: Optional[click.Option] = None
+
+    def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        if self._quick_help is None:  # one object: click orders callbacks by identity
+            self._quick_help = click.Option(names, is_flag=True, is_eager=True,
+                                            expose_value=False, callback=_show_help,
+                                            help=HELP_TEXT)
+        return self._quick_help
+
+    def make_parser(self, ctx: click.Context) -> _ClickParser:
+        parser = _ShortOptionParser(ctx)
+        for param in self.get_params(ctx):
+            param.add_to_parser(parser, ctx)
+        return parser
+
+
+class VirshCommand(QuickParsing):
     """A command that, once its arguments parsed, reports its own failure and
     then prints virsh's blank line (which ``-q`` hides), as vshCommandRun does."""
 

@@ -10,11 +10,12 @@ for the guest to shut down and carries out its lifecycle action.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import os
 import re
-import socket
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 import libxl_shim
 from xenvirsh.drivers.base import MARKER, NodeInfo, RunningDomain
@@ -27,9 +28,11 @@ from xenvirsh.errors import (
 from xenvirsh.host import TEST_HOST, GuestCaps, Host, HostCPU
 
 LOG_DIR = "/var/log/xenvirsh"
+XL_LOCK_FILE = "/var/lock/xl"  # xl.conf's default lockfile
 _OS_TYPES = {libxl_shim.DomainType.HVM: "hvm", libxl_shim.DomainType.PV: "xen",
              libxl_shim.DomainType.PVH: "xenpvh"}
-_REASONS = {
+# libxl shutdown reasons by the names lifecycle actions use
+SHUTDOWN_REASONS = {
     libxl_shim.ShutdownReason.POWEROFF: "poweroff",
     libxl_shim.ShutdownReason.REBOOT: "reboot",
     libxl_shim.ShutdownReason.CRASH: "crash",
@@ -118,11 +121,22 @@ class LibxlHypervisor:
     def start(self, name: str, uuid: str, config_json: str, marker: str,
               paused: bool) -> int:
         del uuid  # carried by the JSON itself
-        try:
-            domid = int(self.context.create_domain(config_json, paused=paused))
-        except libxl_shim.ShimError as err:
-            raise InternalError(f"libxenlight failed to create new domain '{name}': {err}") \
-                from None
+        # libxl's check that the name is free and its creation of the domain
+        # are not atomic: two creates at once would make two domains of one
+        # name. xl holds its lock file across both; so does xenvirsh, the same
+        # file, so that xl and xenvirsh exclude each other too.
+        with _xl_lock():
+            try:
+                self.context.domid_by_name(name)
+            except libxl_shim.DomainNotFound:
+                pass
+            else:
+                raise OperationInvalid(f"domain '{name}' is already active")
+            try:
+                domid = int(self.context.create_domain(config_json, paused=paused))
+            except libxl_shim.ShimError as err:
+                raise InternalError(
+                    f"libxenlight failed to create new domain '{name}': {err}") from None
         try:
             self.context.userdata_store(domid, MARKER, marker.encode())
         except libxl_shim.ShimError as err:
@@ -219,32 +233,52 @@ class LibxlHypervisor:
             raise _translate(err, what) from None
 
 
+@contextlib.contextmanager
+def _xl_lock() -> Iterator[None]:
+    """xl's lock (``lockfile`` of xl.conf(5)): a POSIX write lock, as xl takes it."""
+    try:
+        fd = os.open(XL_LOCK_FILE, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as err:
+        raise InternalError(f"cannot open the lock file {XL_LOCK_FILE}: {err.strerror}") \
+            from None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def _running(info: Any, name: str, marker: Optional[str]) -> RunningDomain:
-    state, reason = _state_of(info)
+    state, reason = _state_of(info, owned=marker is not None)
     return RunningDomain(
         domid=info.domid, name=name, uuid=info.uuid,
         os_type=_OS_TYPES.get(info.domain_type, "xen"), state=state, reason=reason,
         max_memkb=info.max_memkb, current_memkb=info.current_memkb + info.outstanding_memkb,
         vcpus=info.vcpu_online, cpu_time_ns=info.cpu_time, marker=marker,
-        shutdown_reason=_REASONS.get(info.shutdown_reason) if info.shutdown else None,
+        shutdown_reason=SHUTDOWN_REASONS.get(info.shutdown_reason) if info.shutdown else None,
     )
 
 
-def _state_of(info: Any) -> tuple[str, str]:
-    """libxl_dominfo flags as virsh states (LIBXL.md §9)."""
-    if info.paused:
-        return "paused", "user"
+def _state_of(info: Any, owned: bool) -> tuple[str, str]:
+    """libxl_dominfo flags as virsh states (LIBXL.md §9).
+
+    A guest that is neither paused nor shut down is "running", whatever its
+    vCPUs do at the moment (the r and b of ``xl list``), as libvirt's libxl
+    driver reports it: an idle guest is blocked most of the time. The reasons
+    are libvirt's too: "booted" for a guest xenvirsh started, "unknown" for one
+    found running (libvirt's reconnect), "user" for one xenvirsh paused.
+    """
     if info.shutdown:
         if info.shutdown_reason == libxl_shim.ShutdownReason.CRASH:
             return "crashed", "panicked"
         if info.shutdown_reason == libxl_shim.ShutdownReason.SUSPEND:
             return "pmsuspended", "unknown"
-        return "in shutdown", "user"
+        return "in shutdown", "user" if owned else "unknown"
     if info.dying:
         return "in shutdown", "unknown"
-    if info.running:
-        return "running", "booted"
-    return "idle", "unknown"
+    if info.paused:
+        return "paused", "user" if owned else "unknown"
+    return "running", "booted" if owned else "unknown"
 
 
 def _first_existing(patterns: List[str]) -> Optional[str]:
@@ -257,6 +291,8 @@ def _first_existing(patterns: List[str]) -> Optional[str]:
 
 def _vnc_port_free(port: int) -> bool:
     """Whether a VNC server could listen on ``port`` (libvirt's port allocator binds)."""
+    import socket  # only a start with VNC needs it: its enums cost every command
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

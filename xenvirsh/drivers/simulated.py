@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from xenvirsh.drivers.base import NodeInfo, RunningDomain
-from xenvirsh.errors import OperationFailed, OperationUnsupported, SystemError_
+from xenvirsh.errors import OperationFailed, OperationInvalid, OperationUnsupported, SystemError_
 from xenvirsh.host import TEST_HOST, Host
 from xenvirsh.store import atomic_write
 
@@ -70,7 +70,7 @@ class SimulatedHypervisor:
         b_info = config.get("b_info", {})
         with self._state(write=True) as state:
             if any(e["name"] == name for e in state["domains"].values()):
-                raise OperationFailed(f"domain with name '{name}' already exists")
+                raise OperationInvalid(f"domain '{name}' is already active")
             domid = state["next_domid"]
             state["next_domid"] = domid + 1
             state["domains"][str(domid)] = {

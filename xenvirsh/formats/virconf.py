@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Dict, Final, Iterator, List, NamedTuple, Optional, Pattern, Tuple, Union
+from typing import Dict, Final, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from xenvirsh import limits
 from xenvirsh.errors import ConfigSyntaxError
@@ -129,8 +129,9 @@ class Conf:
     def set(self, name: str, value: Value) -> None:
         """Replace the first ``name`` in place, keeping its comment, or append it."""
         index = self._first.get(name)
-        if index is None:
-            self._append(Entry(name, value, None, 0))
+        if index is None:  # _append inlined, as the writers add every setting here
+            self._first[name] = len(self._entries)
+            self._entries.append(_new_entry(Entry, (name, value, None, 0)))
         else:
             self._entries[index] = self._entries[index]._replace(value=value)
 
@@ -162,7 +163,6 @@ _FAST_STATEMENT: Final = re.compile(
     r"[ \t]*(?:\#([^\r\n]*))?)"  # 7: trailing comment
     r"([ \t]*(?:;[ \t\r\n]*|[\r\n][ \t\r\n]*|\Z))"  # 8: separator
 )
-_FLAT_LIST: Final = re.compile(_FLAT_LIST_PATTERN)
 _ITEM: Final = re.compile(_ITEM_PATTERN)
 _new_entry: Final = tuple.__new__  # skips NamedTuple's slower Python-level __new__
 
@@ -209,18 +209,20 @@ def _fast_run(conf: Conf, src: str, pos: int, line: int) -> Tuple[int, int]:
 
 # ----- slow path: virconf.c step by step; each function returns (new position, result) -----
 
-_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_BLANKS: Final = re.compile(r"[ \t]*")
-_BLANKS_EOL: Final = re.compile(r"[ \t\r\n]*")
-_TO_EOL: Final = re.compile(r"[^\r\n]*")
-_SQ_BODY: Final = re.compile(r"[^'\r\n]*")
-_DQ_BODY: Final = re.compile(r'[^"\r\n]*')
-_DIGITS: Final = re.compile(r"[0-9]*")
+# Patterns are compiled on first use, through re's cache: a command converting an
+# ordinary file never needs them, and compiling them all costs 1 % of its start.
+_NAME: Final = r"[A-Za-z][A-Za-z0-9_]*"
+_BLANKS: Final = r"[ \t]*"
+_BLANKS_EOL: Final = r"[ \t\r\n]*"
+_TO_EOL: Final = r"[^\r\n]*"
+_SQ_BODY: Final = r"[^'\r\n]*"
+_DQ_BODY: Final = r'[^"\r\n]*'
+_DIGITS: Final = r"[0-9]*"
 
 
-def _end(pattern: Pattern[str], src: str, pos: int) -> int:
+def _end(pattern: str, src: str, pos: int) -> int:
     """Where ``pattern``, which also matches an empty string, ends when matched at ``pos``."""
-    match = pattern.match(src, pos)
+    match = re.compile(pattern).match(src, pos)
     return pos if match is None else match.end()
 
 
@@ -230,7 +232,7 @@ def _statement(src: str, pos: int) -> Tuple[int, int, Entry]:
     if src.startswith("#", pos):
         end = _end(_TO_EOL, src, pos + 1)
         return end, pos, Entry(None, None, src[pos + 1 : end], 0)
-    match = _NAME.match(src, pos)
+    match = re.compile(_NAME).match(src, pos)
     if match is None:
         raise _Failure(pos, "expecting a name")
     after = _end(_BLANKS, src, match.end())
@@ -306,7 +308,8 @@ def _list(src: str, pos: int, depth: int) -> Tuple[int, List[Value]]:
     """The list branch of virConfParseValue: items, separators, optional trailing comma."""
     if depth > MAX_DEPTH:
         raise _Failure(pos, f"lists nested deeper than {MAX_DEPTH} levels")
-    flat = _FLAT_LIST.match(src, pos)
+    # compiled on first use, like the patterns above
+    flat = re.compile(_FLAT_LIST_PATTERN).match(src, pos)
     if flat is not None:
         return flat.end(), _flat_list_value(flat.group())
     items: List[Value] = []
@@ -417,7 +420,7 @@ def _format_entry(entry: Entry) -> str:
 _HINT_TAIL: Final = "is Python code; xm configs are read as data and never executed"
 # Keywords that start a line which does not parse on its own.
 _LONE_KEYWORDS: Final = frozenset(("elif", "else", "except", "finally", "async", "await"))
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_IDENTIFIER: Final = r"[A-Za-z_][A-Za-z0-9_]*"
 _STATEMENT_KEYWORDS: Final = {
     ast.Import: "import",
     ast.ImportFrom: "from ... import",
@@ -480,7 +483,8 @@ _EXPRESSION_NAMES: Final = {
     ast.Yield: "the 'yield' expression",
     ast.YieldFrom: "the 'yield from' expression",
 }
-_LITERAL_SOURCE: Final = re.compile(r"""[-+]?[0-9]+|"[^"\r\n]*"|'[^'\r\n]*'|\"\"\"[\s\S]*\"\"\"""")
+# compiled on first use (re caches it), by an error's hint
+_LITERAL_SOURCE: Final = r"""[-+]?[0-9]+|"[^"\r\n]*"|'[^'\r\n]*'|\"\"\"[\s\S]*\"\"\""""
 
 
 def _python_hint(src: str, start: int, error_line_start: int) -> str:
@@ -500,7 +504,7 @@ def _python_hint(src: str, start: int, error_line_start: int) -> str:
         what = _describe_statement(tree.body[0], source) if tree and tree.body else ""
         if what:
             return f"{what} {_HINT_TAIL}"
-    keyword = _IDENTIFIER.match(error_line)
+    keyword = re.match(_IDENTIFIER, error_line)
     if keyword and keyword.group() in _LONE_KEYWORDS:
         return f"the '{keyword.group()}' keyword {_HINT_TAIL}"
     return ""
@@ -556,7 +560,7 @@ def _is_virconf_literal(node: ast.expr, source: str) -> bool:
     if not isinstance(node.value, (int, str)):
         return False
     text = ast.get_source_segment(source, node)
-    return text is not None and _LITERAL_SOURCE.fullmatch(text) is not None
+    return text is not None and re.fullmatch(_LITERAL_SOURCE, text) is not None
 
 
 def _describe_node(node: ast.expr, source: str) -> str:

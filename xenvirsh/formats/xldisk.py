@@ -86,7 +86,8 @@ _BLANKS: Final = re.compile(r"[ \t\n]+")
 _POSITIONAL: Final = re.compile(r"[^=,]*,?")
 _TO_COMMA: Final = re.compile(r"[^,]*")
 _TO_NEWLINE: Final = re.compile(r"[^\n]*")  # flex's '.*'
-_STRTOL: Final = re.compile(r"[ \t\n\v\f\r]*([-+]?)([0-9]*)")
+# compiled on first use (re caches it): only colo-port has a number
+_STRTOL: Final = r"[ \t\n\v\f\r]*([-+]?)([0-9]*)"
 _first: Final = itemgetter(0)
 
 
@@ -372,7 +373,7 @@ def _strip(token: str, delimiter: str) -> str:
 
 def _atoi(text: str) -> int:
     """C's atoi as glibc implements it: strtol(text, NULL, 10), then cast to int."""
-    match = _STRTOL.match(text)
+    match = re.match(_STRTOL, text)
     sign, digits = match.groups() if match else ("", "")
     digits = digits.lstrip("0")
     number = 1 << 64 if len(digits) > 19 else int(digits or "0")  # strtol clamps the former

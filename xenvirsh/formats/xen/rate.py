@@ -19,15 +19,16 @@ from typing import Optional
 from xenvirsh.errors import InternalError
 from xenvirsh.model.domain import Interface
 
-# `$` also accepts one final newline, as the PCRE pattern libvirt uses does
-_RATE = re.compile(r"([0-9]+)([GMK]?)([Bb])/s$")
+# `$` also accepts one final newline, as the PCRE pattern libvirt uses does;
+# compiled on first use (re caches it), as few vifs have a rate
+_RATE = r"([0-9]+)([GMK]?)([Bb])/s$"
 _MULTIPLIERS = {"G": 1024 * 1024, "M": 1024, "K": 1, "": 1}
 _ULLONG = 1 << 64
 
 
 def parse_rate(text: str) -> int:
     """The outbound average (KB/s) of a vif rate."""
-    match = _RATE.match(text.partition("@")[0])
+    match = re.match(_RATE, text.partition("@")[0])
     if match is None:
         raise InternalError(f"Invalid rate '{text}' specified")
     number = int(match.group(1))
