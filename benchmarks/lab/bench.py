@@ -122,11 +122,12 @@ def main() -> int:
                    / statistics.median(samples["xl create"]))
     list_ratio = (statistics.median(samples["xenvirsh list"])
                   / statistics.median(samples["xl list"]))
-    info = dict(line.split(":", 1) for line in run("xl", "info").splitlines() if ":" in line)
+    info = {key.strip(): value.strip() for key, _, value in
+            (line.partition(":") for line in run("xl", "info").splitlines())}
     print("<!-- results -->")
-    print(f"Dom0: Xen {info['xen_version'].strip()}, {info['nr_cpus'].strip()} CPUs, "
+    print(f"Dom0: Xen {info['xen_version']}, {info['nr_cpus']} CPUs, "
           f"Linux {platform.release()}, Python {platform.python_version()} "
-          f"(xenvirsh in a venv), virt_caps {info['virt_caps'].strip()}.")
+          f"(xenvirsh in a venv), virt_caps {info['virt_caps']}.")
     print()
     print("| command | runs | median s | min s | max s |")
     print("|---|---|---|---|---|")
