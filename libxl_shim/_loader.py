@@ -4,9 +4,11 @@ Nothing is loaded at import time: importing libxl_shim must work on a machine
 without Xen (format conversions and CI do). The library is looked up on the
 first :func:`get_library` call:
 
-* ``$XENVIRSH_LIBXL`` if set (a path or a soname), else
+* ``$XENVIRSH_LIBXL`` if set (a path or a soname), else the newest soname of
+  a supported release that the dynamic linker can load, else
   ``ctypes.util.find_library("xenlight")`` (a versioned soname such as
-  ``libxenlight.so.4.17``: the unversioned name exists only with -dev packages);
+  ``libxenlight.so.4.23``, which the version check then names; the
+  unversioned name exists only with -dev packages);
 * the Xen release is read from the soname (it changes with every release;
   ``libxl_get_version_info`` describes the running hypervisor, not the
   library) and must lie in :data:`SUPPORTED_VERSIONS`;
@@ -16,7 +18,6 @@ first :func:`get_library` call:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import re
 import threading
@@ -56,10 +57,33 @@ def locate() -> str:
             raise LibraryNotFound(f"libxenlight not found at {override} (from {ENV_LIBRARY})",
                                   path=override)
         return override
+    # Asking the dynamic linker for each supported soname costs microseconds;
+    # find_library runs ldconfig in a subprocess, which every command would pay
+    # (a tenth of a second in a busy Dom0).
+    for soname in supported_sonames():
+        if _loadable(soname):
+            return soname
+    import ctypes.util
+
     found = ctypes.util.find_library("xenlight")
     if not found:
         raise LibraryNotFound(f"libxenlight not found: {_not_found_hint()}")
     return found
+
+
+def supported_sonames() -> list[str]:
+    """libxenlight's sonames of the supported releases, newest first."""
+    (major, oldest), (newest_major, newest) = SUPPORTED_VERSIONS
+    assert major == newest_major  # Xen has kept libxenlight at 4.x
+    return [f"libxenlight.so.{major}.{minor}" for minor in range(newest, oldest - 1, -1)]
+
+
+def _loadable(soname: str) -> bool:
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
 
 
 def version_of(path: str) -> Version:

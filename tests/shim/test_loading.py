@@ -39,6 +39,7 @@ def test_import_loads_nothing_and_needs_no_xenvirsh() -> None:
 
 def test_missing_library_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XENVIRSH_LIBXL", raising=False)
+    monkeypatch.setattr(_loader, "_loadable", lambda soname: False)
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     with pytest.raises(libxl_shim.LibraryNotFound) as e:
         locate()
@@ -64,6 +65,41 @@ def test_override_wins_over_find_library(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("XENVIRSH_LIBXL", "libxenlight.so.4.19")
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: "libxenlight.so.4.17")
     assert locate() == "libxenlight.so.4.19"
+
+
+def test_newest_loadable_supported_soname_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XENVIRSH_LIBXL", raising=False)
+    present = {"libxenlight.so.4.17", "libxenlight.so.4.19", "libxenlight.so.4.23"}
+    monkeypatch.setattr(_loader, "_loadable", lambda soname: soname in present)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: "libxenlight.so.4.23")
+    assert locate() == "libxenlight.so.4.19"
+
+
+def test_an_unsupported_release_is_found_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XENVIRSH_LIBXL", raising=False)
+    monkeypatch.setattr(_loader, "_loadable", lambda soname: False)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: "libxenlight.so.4.23")
+    with pytest.raises(libxl_shim.UnsupportedVersion) as e:
+        load_library()
+    assert str(e.value) == ("libxenlight 4.23 (libxenlight.so.4.23) is not supported: "
+                            "libxl_shim supports Xen 4.13 to 4.22")
+
+
+def test_supported_sonames() -> None:
+    sonames = _loader.supported_sonames()
+    assert (sonames[0], sonames[-1], len(sonames)) == (
+        "libxenlight.so.4.22", "libxenlight.so.4.13", 10)
+
+
+@needs_libxl
+def test_locating_the_installed_library_runs_no_ldconfig(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_process(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"a process was started: {args}")
+
+    monkeypatch.delenv("XENVIRSH_LIBXL", raising=False)
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    assert locate() == INSTALLED
 
 
 @pytest.mark.parametrize("name, version", [
