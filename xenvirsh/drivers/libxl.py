@@ -130,6 +130,8 @@ class LibxlHypervisor:
                 self.context.domid_by_name(name)
             except libxl_shim.DomainNotFound:
                 pass
+            except libxl_shim.ShimError as err:
+                raise InternalError(f"cannot look up domain '{name}': {err}") from None
             else:
                 raise OperationInvalid(f"domain '{name}' is already active")
             try:
