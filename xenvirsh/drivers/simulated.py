@@ -11,7 +11,6 @@ is libvirt's Xen test host.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from xenvirsh.drivers.base import NodeInfo, RunningDomain
 from xenvirsh.errors import OperationFailed, OperationInvalid, OperationUnsupported, SystemError_
 from xenvirsh.host import TEST_HOST, Host
-from xenvirsh.store import atomic_write
+from xenvirsh.store import atomic_write, lock_file
 
 STATE_FILE = "hypervisor.json"
 LOCK_FILE = ".hypervisor.lock"
@@ -157,20 +156,15 @@ class SimulatedHypervisor:
         """The state under the state lock; written back atomically if ``write``."""
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
-                         0o600)
         except OSError as err:
             raise SystemError_(
                 f"cannot use state directory '{self.directory}': {err.strerror}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
+        with lock_file(self.directory / LOCK_FILE, exclusive=write):
             state = self._load()
             yield state
             if write:
                 atomic_write(self.directory / STATE_FILE,
                               json.dumps(state, indent=1, sort_keys=True).encode())
-        finally:
-            os.close(fd)
 
     def _load(self) -> State:
         path = self.directory / STATE_FILE
