@@ -147,6 +147,16 @@ def test_lookup_rest() -> None:
     assert DOMAIN.lookup("domain/domid") == ["3"]
 
 
+def test_lookups_see_items_added_after_a_lookup() -> None:
+    node = sexpr.parse("(vm (name 'a')(image (linux (kernel '/k'))))")
+    assert node.find("vm/memory") is None
+    node.items.append(make("memory", 400))
+    node.items.append(make("name", "b"))
+    assert node.value("vm/memory") == "400"
+    assert node.value("vm/name") == "a"  # still the first one
+    assert node.value("vm/image/linux/kernel") == "/k"
+
+
 def test_device_children() -> None:
     """libvirt's loop over the top-level nodes, with sexpr_lookup on each."""
     disks = [node for node in DOMAIN.children() if node.lookup("device/vbd") is not None]

@@ -171,6 +171,15 @@ def test_too_many_elements() -> None:
         f"at most {MAX_XML_ELEMENTS}")
 
 
+def test_too_many_elements_in_the_fewest_bytes() -> None:
+    """Documents too short to hold too many elements are not counted: the
+    shortest that can is still refused."""
+    doc = "<domain>" + "<a/>" * MAX_XML_ELEMENTS + "</domain>"
+    assert str(_refused(doc)) == (
+        f"(domain_definition): document has {MAX_XML_ELEMENTS + 1} elements; xenvirsh reads "
+        f"at most {MAX_XML_ELEMENTS}")
+
+
 def _disk_name(index: int) -> str:
     name = ""
     index += 1

@@ -23,7 +23,7 @@ the list whose head is ``domain`` (the node itself), then its first child list h
 from __future__ import annotations
 
 import re
-from typing import Final, Iterator, List, Optional, Union
+from typing import Dict, Final, Iterator, List, Optional, Union
 
 from xenvirsh import limits
 from xenvirsh.errors import InternalError
@@ -59,12 +59,18 @@ Item = Union[str, "SExpr"]
 
 
 class SExpr:
-    """A list; ``items[0]`` is normally the head atom."""
+    """A list; ``items[0]`` is normally the head atom.
 
-    __slots__ = ("items",)
+    Path lookups use an index of the first child list of each head, made on the
+    first lookup (libvirt's readers ask a node for dozens of paths) and made
+    again when items were added since.  Items are added, never replaced."""
+
+    __slots__ = ("items", "_index", "_indexed")
 
     def __init__(self, items: List[Item]) -> None:
         self.items = items
+        self._index: Optional[Dict[str, SExpr]] = None
+        self._indexed = 0  # the number of items the index covers
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SExpr) and self.items == other.items
@@ -83,16 +89,28 @@ class SExpr:
 
     def find(self, path: str) -> Optional[SExpr]:
         """The list at ``path``, even if it has nothing after its head (``sexpr_lookup_key``)."""
-        first, *rest = path.split("/")
+        first, slash, rest = path.partition("/")
         if self.head != first:
             return None
         node = self
-        for name in rest:
-            found = next((child for child in node.children() if child.head == name), None)
+        for name in rest.split("/") if slash else ():
+            found = node._first_child(name)
             if found is None:
                 return None
             node = found
         return node
+
+    def _first_child(self, head: str) -> Optional[SExpr]:
+        items = self.items
+        index = self._index
+        if index is None or self._indexed != len(items):
+            index = {}
+            for item in items:
+                if isinstance(item, SExpr) and item.items and isinstance(item.items[0], str):
+                    index.setdefault(item.items[0], item)
+            self._index = index
+            self._indexed = len(items)
+        return index.get(head)
 
     def has(self, path: str) -> bool:
         """Whether the list at ``path`` exists, as in ``(bootloader)`` (``sexpr_has``)."""

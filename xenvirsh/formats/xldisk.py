@@ -50,9 +50,10 @@ _SPECIFICATIONS: Final[Dict[str, DiskSpecification]] = {"xen": "xen", "virtio": 
 _READ_ONLY: Final = frozenset(("r", "ro"))
 _READ_WRITE: Final = frozenset(("rw", "w", ""))
 
-# The lexer's rules that can start with a letter, in their order in libxlu_disk_l.l.  The
+# The lexer's rules that can start with a letter, in their order in libxlu_disk_l.l,
+# after the key=value rules (which win wherever they match, see word_token).  The
 # key=value and flag rules are interleaved there, but they never match at the same place.
-_KEYWORD, _FLAG, _TARGET, _UNKNOWN_KEY, _PREFIX, _UNKNOWN_PREFIX, _POSITIONAL_RULE = range(7)
+_FLAG, _TARGET, _UNKNOWN_KEY, _PREFIX, _UNKNOWN_PREFIX, _POSITIONAL_RULE = range(6)
 _KEYS: Final = frozenset(
     (
         "format",
@@ -139,6 +140,9 @@ class _Lexer:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # the blank rule's trailing context reaches the end of the line; on one
+        # line it reaches as far as any other rule can
+        self.one_line = "\n" not in text
         self.disk = Disk()
         self.access_set = False
         self.had_deprecated_prefix = False
@@ -175,6 +179,8 @@ class _Lexer:
             return self.misplaced_equals(pos)
         if char in _FLEX_BLANKS:
             blanks_end = _end(_BLANKS, text, pos)
+            if self.one_line:
+                return blanks_end
             # The blank rule wins ties; its trailing context is the rest of the line.
             if _end(_POSITIONAL, text, pos) <= _end(_TO_NEWLINE, text, blanks_end):
                 return blanks_end
@@ -189,12 +195,16 @@ class _Lexer:
         word_end = _end(_WORD, text, pos)
         word = text[pos:word_end]
         following = text[word_end : word_end + 1]
+        if following == "=" and word in _KEYS:
+            # The keyword rule always wins here: its match reaches past the '=', the
+            # positional one stops before it, and the unknown-key rule's is never longer.
+            value_end = _end(_TO_COMMA, text, word_end + 1)
+            end = value_end + text.startswith(",", value_end)
+            self.keyword(word, text[pos:end], text[word_end + 1 : value_end])
+            return end
         comma = 1 if following == "," else 0
         # (end of the match, rule), in the rules' order, so that max() keeps the earliest.
         options: List[Tuple[int, int]] = []
-        if following == "=" and word in _KEYS:
-            value_end = _end(_TO_COMMA, text, word_end + 1)
-            options.append((value_end + text.startswith(",", value_end), _KEYWORD))
         if word in _FLAGS:
             options.append((word_end + comma, _FLAG))
         if following == "=" and word == "target":

@@ -9,7 +9,7 @@ checks libvirt runs on a definition it is given.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from xenvirsh.errors import ConfigUnsupported, InternalError, XMLError
 from xenvirsh.host import Host
@@ -542,12 +542,22 @@ def _maybe_add_controller(dom: Domain, ctype: str, index: int) -> None:
         insert_controller(dom.devices.controllers, Controller(type=ctype, index=index))
 
 
+# disk buses whose drive addresses name a controller, with its type, in
+# libvirt's order of adding them
+_DRIVE_CONTROLLERS = (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata"))
+
+
 def _implicit_disk_controllers(dom: Domain) -> None:
     """Disk controllers implied by drive addresses."""
-    for ctype, bus in (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata")):
-        highest = max((d.info.drive.controller for d in dom.devices.disks
-                       if d.bus == bus and d.info.address_type == "drive" and d.info.drive),
-                      default=-1)
+    highest_by_bus: Dict[Optional[str], int] = {}
+    for d in dom.devices.disks:
+        drive = d.info.drive
+        if drive and d.info.address_type == "drive":
+            highest_by_bus[d.bus] = max(highest_by_bus.get(d.bus, -1), drive.controller)
+    if not highest_by_bus:
+        return
+    for ctype, bus in _DRIVE_CONTROLLERS:
+        highest = highest_by_bus.get(bus, -1)
         if highest >= MAX_IMPLICIT_CONTROLLERS:
             disk = next(d for d in dom.devices.disks if d.bus == bus and d.info.drive
                         and d.info.drive.controller == highest)

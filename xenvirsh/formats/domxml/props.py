@@ -63,6 +63,8 @@ def _c_number(base: int) -> Pattern[str]:
 def parse_c_int(text: str, base: int = 10) -> Optional[int]:
     """strtol over the whole string: leading blanks and a sign allowed, nothing
     trailing; base 0 takes 0x hex and leading-0 octal as C does."""
+    if base == 10 and text.isascii() and text.isdigit():  # most values: no regex needed
+        return int(text)
     match = _c_number(base).match(text)
     if not match:
         return None

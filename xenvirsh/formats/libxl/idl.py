@@ -16,7 +16,7 @@ and its fields under the union's field name (``b_info["u"] = {...}``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 Json = Any  # what :func:`to_json` returns: dict, list, str, int, bool
 
@@ -52,6 +52,12 @@ class Field:
 class Struct:
     name: str
     fields: Tuple[Field, ...]
+    # the names a value may use: its fields and its keyed unions' keyvars
+    names: FrozenSet[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keyvars = {f.type.keyvar for f in self.fields if isinstance(f.type, KeyedUnion)}
+        object.__setattr__(self, "names", frozenset(f.name for f in self.fields) | keyvars)
 
 
 @dataclass(frozen=True)
@@ -124,8 +130,6 @@ def _encode(ty: IdlType, value: Any) -> Json:
 
 def _check_names(ty: Struct, value: Mapping[str, Any]) -> None:
     """Catch misspelt field names, which libxl's C compiler would have caught."""
-    known = {f.name for f in ty.fields}
-    known.update(f.type.keyvar for f in ty.fields if isinstance(f.type, KeyedUnion))
-    unknown = set(value) - known
+    unknown = value.keys() - ty.names
     if unknown:
         raise ValueError(f"libxl_{ty.name} has no field {sorted(unknown)[0]!r}")

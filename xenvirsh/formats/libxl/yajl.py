@@ -10,6 +10,7 @@ other byte below 0x20, and nothing else (no ``\\/``, no ``\\uXXXX`` above ASCII)
 
 from __future__ import annotations
 
+import re
 from typing import Any, List
 
 _INDENT = "    "
@@ -17,6 +18,7 @@ _INDENT = "    "
 _ESCAPES = {code: f"\\u{code:04X}" for code in range(0x20)}
 _ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r",
                  ord("\t"): "\\t", ord("\b"): "\\b", ord("\f"): "\\f"})
+_SPECIAL = re.compile(r'[\x00-\x1f"\\]')
 
 
 def dumps(value: Any) -> str:
@@ -60,4 +62,6 @@ def _container(opening: str, closing: str, items: List[Any], depth: int,
 
 
 def _string(text: str) -> str:
-    return '"' + text.translate(_ESCAPES) + '"'
+    if _SPECIAL.search(text):  # rare, and str.translate is slow
+        text = text.translate(_ESCAPES)
+    return '"' + text + '"'
