@@ -18,11 +18,12 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
 import libxl_shim as shim
+from tests.lab.dom0 import wait_until, xl_list
 
 CAPABILITIES = Path("/proc/xen/capabilities")
 IN_DOM0 = CAPABILITIES.exists() and "control_d" in CAPABILITIES.read_text()
@@ -37,6 +38,7 @@ HVMCTX = "/usr/lib/xen-4.17/bin/xen-hvmctx"
 MAXMEM_CONSTANT_KB = 1024  # LIBXL_MAXMEM_CONSTANT, added by libxl_domain_setmaxmem on x86
 PWRBTN_STS = 0x100  # ACPI PM1a status: power button pressed
 BOOT_TIMEOUT = 180.0
+POLL = 0.2  # the waits ask libxl or read a file: cheap to repeat
 
 
 # -- helpers --------------------------------------------------------------
@@ -67,16 +69,6 @@ def xl_info() -> Dict[str, str]:
     return out
 
 
-def xl_list() -> Dict[str, Dict[str, str]]:
-    """``xl list -v`` rows by name: id mem vcpus state time uuid reason label."""
-    rows = {}
-    for line in run("xl", "list", "-v").splitlines()[1:]:
-        f = line.split()
-        rows[f[0]] = dict(id=f[1], mem=f[2], vcpus=f[3], state=f[4], time=f[5], uuid=f[6],
-                          reason=f[7], label=f[8])
-    return rows
-
-
 def xenstore(path: str) -> str:
     return run("xenstore-read", path).strip()
 
@@ -91,20 +83,11 @@ def state_letters(d: shim.DomainInfo) -> str:
     ])
 
 
-def wait_until(what: str, check: Callable[[], bool], timeout: float = 60.0) -> float:
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.2)
-    return time.monotonic() - start
-
-
 def wait_booted(name: str) -> float:
     log = Path(CONSOLE_LOG.format(name=name))
     return wait_until(f"{name} to boot ({log})",
                       lambda: log.exists() and BOOTED_MARK in log.read_text(errors="replace"),
-                      BOOT_TIMEOUT)
+                      BOOT_TIMEOUT, POLL)
 
 
 def domain_gone(ctx: shim.Context, domid: int) -> bool:
@@ -376,11 +359,12 @@ def test_guests_boot(guests: Dict[str, int]) -> None:
 
 def test_set_vcpus_online(ctx: shim.Context, guests: Dict[str, int]) -> None:
     domid = guests["shim-a"]
-    wait_until("the guest to start vcpu 1", lambda: ctx.domain_info(domid).vcpu_online == 2)
+    wait_until("the guest to start vcpu 1", lambda: ctx.domain_info(domid).vcpu_online == 2,
+               60, POLL)
     ctx.set_vcpus_online(domid, 1)
     assert xenstore(f"/local/domain/{domid}/cpu/1/availability") == "offline"
     assert xenstore(f"/local/domain/{domid}/cpu/0/availability") == "online"
-    wait_until("vcpu 1 to go offline", lambda: ctx.domain_info(domid).vcpu_online == 1)
+    wait_until("vcpu 1 to go offline", lambda: ctx.domain_info(domid).vcpu_online == 1, 60, POLL)
     assert xl_list()["shim-a"]["vcpus"] == "1"
     ctx.set_vcpus_online(domid, 2)
     assert xenstore(f"/local/domain/{domid}/cpu/1/availability") == "online"
@@ -396,7 +380,7 @@ def test_set_memory_target(ctx: shim.Context, guests: Dict[str, int]) -> None:
     ctx.set_memory_target(domid, 96 * 1024)
     assert xenstore(f"/local/domain/{domid}/memory/target") == str(96 * 1024)
     wait_until("the balloon driver to reach the target",
-               lambda: ctx.domain_info(domid).current_memkb <= 96 * 1024)
+               lambda: ctx.domain_info(domid).current_memkb <= 96 * 1024, 60, POLL)
     check_against_xl_and_json(ctx, ctx.domain_info(domid))
 
 
@@ -458,7 +442,8 @@ def test_reboot_event_then_destroy(ctx: shim.Context, guests: Dict[str, int]) ->
         watch.close()
     # libxl reports the death once the domain is dying; Xen lists it until its
     # memory is released, which a loaded TCG host takes a moment to do
-    wait_until("libxl_domain_info to answer DomainNotFound", lambda: domain_gone(ctx, domid))
+    wait_until("libxl_domain_info to answer DomainNotFound", lambda: domain_gone(ctx, domid),
+               60, POLL)
     assert "shim-a" not in xl_list()
     assert userdata_files(domid) == []
 

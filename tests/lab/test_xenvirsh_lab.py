@@ -33,9 +33,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+
+from tests.lab.dom0 import wait_until, xl_list
 
 CAPABILITIES = Path("/proc/xen/capabilities")
 IN_DOM0 = CAPABILITIES.exists() and "control_d" in CAPABILITIES.read_text()
@@ -97,15 +99,6 @@ def virsh(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return run("virsh", "-c", "xen:///system", *args, check=check)
 
 
-def xl_list() -> Dict[str, Dict[str, str]]:
-    """``xl list -v`` rows by name: id mem vcpus state time uuid."""
-    rows = {}
-    for line in run("xl", "list", "-v").stdout.splitlines()[1:]:
-        f = line.split()
-        rows[f[0]] = dict(id=f[1], mem=f[2], vcpus=f[3], state=f[4], time=f[5], uuid=f[6])
-    return rows
-
-
 def xenstore(path: str) -> str:
     return run("xenstore-read", path).stdout.strip()
 
@@ -131,15 +124,6 @@ def fields(output: str) -> Dict[str, str]:
             label, _, value = line.partition(":")
             out[label] = value.strip()
     return out
-
-
-def wait_until(what: str, check: Callable[[], bool], timeout: float = 120.0) -> float:
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.5)
-    return time.monotonic() - start
 
 
 def domid(name: str) -> Optional[int]:
@@ -691,7 +675,8 @@ def test_setmem_live() -> None:
     xid = domid("xv-main")
     xv("setmem", "xv-main", "98304", "--live")
     assert xenstore(f"/local/domain/{xid}/memory/target") == "98304"
-    wait_until("the balloon to reach 96 MiB", lambda: xl_list()["xv-main"]["mem"] == "96")
+    wait_until("the balloon to reach 96 MiB", lambda: xl_list()["xv-main"]["mem"] == "96",
+               120)
     used = int(fields(xv("dominfo", "xv-main").stdout)["Used memory"].split()[0])
     assert 96 * 1024 <= used < 97 * 1024
     assert "<currentMemory unit='KiB'>98304</currentMemory>" in xv("dumpxml", "xv-main").stdout
@@ -704,7 +689,7 @@ def test_setvcpus_live() -> None:
     xid = domid("xv-main")
     xv("setvcpus", "xv-main", "1", "--live")
     assert xenstore(f"/local/domain/{xid}/cpu/1/availability") == "offline"
-    wait_until("vcpu 1 to go offline", lambda: xl_list()["xv-main"]["vcpus"] == "1")
+    wait_until("vcpu 1 to go offline", lambda: xl_list()["xv-main"]["vcpus"] == "1", 120)
     assert fields(xv("dominfo", "xv-main").stdout)["CPU(s)"] == "1"
     xv("setvcpus", "xv-main", "2", "--live")
     # the kernel makes vcpu 1 present again; bringing it online is user space's
@@ -719,7 +704,7 @@ def test_console_attach_type_and_leave() -> None:
         "XV-CONSOLE-42")
     assert "XV-CONSOLE-42" in shown  # the shell ran what was typed
     assert "XV-CONSOLE-42" in console_text("xv-main")
-    wait_until("vcpu 1 to come online", lambda: xl_list()["xv-main"]["vcpus"] == "2")
+    wait_until("vcpu 1 to come online", lambda: xl_list()["xv-main"]["vcpus"] == "2", 120)
 
 
 @slow
