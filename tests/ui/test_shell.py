@@ -193,14 +193,29 @@ def test_session_on_a_terminal(state_dir: Path, guest_xml: Path) -> None:
         f"define {guest_xml}", "list --all", "dominfo webserver ", "domstate nosuch", "quit"]
 
 
+def wait_for_a_key(pid: int) -> None:
+    """Until the shell is back in readline's wait for the next key.
+
+    CPython's readline sees a signal that lands while it handles a key only
+    at the next key, so the test sends one only once the process sleeps in
+    select() (in the kernel's poll or select wait, where the kernel says)."""
+    stat, wchan = Path(f"/proc/{pid}/stat"), Path(f"/proc/{pid}/wchan")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        where = wchan.read_text() if wchan.exists() else "0"
+        if state == "S" and (where == "0" or "poll" in where or "select" in where):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the shell did not go back to waiting for a key")
+
+
 def test_ctrl_c_and_ctrl_d_on_a_terminal(state_dir: Path) -> None:
     child = spawn(["-q", "-c", "test:///default"], terminal_env(TERM="dumb"))
     child.expect_exact(PROMPT)
     child.send("list half typed")
     child.expect_exact("list half typed")
-    # let readline get back to waiting for input: CPython's readline sees a
-    # signal that lands while it handles a key only at the next key
-    time.sleep(0.3)
+    wait_for_a_key(child.pid)
     child.sendintr()
     child.expect_exact(PROMPT)  # a new prompt, the shell goes on
     child.sendline("uri")
