@@ -542,9 +542,9 @@ def _maybe_add_controller(dom: Domain, ctype: str, index: int) -> None:
         insert_controller(dom.devices.controllers, Controller(type=ctype, index=index))
 
 
-# disk buses whose drive addresses name a controller, with its type, in
+# disk buses whose drive addresses name a controller of the bus's name, in
 # libvirt's order of adding them
-_DRIVE_CONTROLLERS = (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata"))
+_DRIVE_BUSES = ("scsi", "fdc", "ide", "sata")
 
 
 def _implicit_disk_controllers(dom: Domain) -> None:
@@ -556,17 +556,17 @@ def _implicit_disk_controllers(dom: Domain) -> None:
             highest_by_bus[d.bus] = max(highest_by_bus.get(d.bus, -1), drive.controller)
     if not highest_by_bus:
         return
-    for ctype, bus in _DRIVE_CONTROLLERS:
+    for bus in _DRIVE_BUSES:
         highest = highest_by_bus.get(bus, -1)
         if highest >= MAX_IMPLICIT_CONTROLLERS:
             disk = next(d for d in dom.devices.disks if d.bus == bus and d.info.drive
                         and d.info.drive.controller == highest)
             raise ConfigUnsupported(
-                f"disk '{disk.dst}' needs {ctype} controller {highest}; xenvirsh adds at "
+                f"disk '{disk.dst}' needs {bus} controller {highest}; xenvirsh adds at "
                 f"most {MAX_IMPLICIT_CONTROLLERS} disk controllers of a type")
         for index in range(highest + 1):
-            if not any(c.type == ctype and c.index == index for c in dom.devices.controllers):
-                insert_controller(dom.devices.controllers, Controller(type=ctype, index=index))
+            if not any(c.type == bus and c.index == index for c in dom.devices.controllers):
+                insert_controller(dom.devices.controllers, Controller(type=bus, index=index))
 
 
 def _primary_video(dom: Domain, host: Host) -> None:
