@@ -4,6 +4,7 @@ directory for test:///default."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -53,11 +54,18 @@ def terminal_env(**extra: str) -> Dict[str, str]:
     return env
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C interrupts, as for a command typed at a terminal: a test run
+    started in the background of a non-interactive shell ignores SIGINT, and
+    its children would inherit that (Python then installs no handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(args: List[str], env: Optional[Dict[str, str]] = None) -> pexpect.spawn:
     """``python -m xenvirsh ARGS`` on an 80x24 pseudo-terminal."""
     return pexpect.spawn(sys.executable, ["-m", "xenvirsh", *args], cwd=str(REPO),
                          env=env or terminal_env(), dimensions=(24, 80), encoding="utf-8",
-                         timeout=30)
+                         timeout=30, preexec_fn=_as_from_a_terminal)
 
 
 def run_on_terminal(args: List[str], **extra: str) -> Tuple[int, str]:
