@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 import pytest
 
@@ -215,6 +215,24 @@ def wait_restart(name: str, old: int) -> int:
 
     wait_until(f"the monitor to restart {name}", restarted, BOOT_TIMEOUT)
     return found[0]
+
+
+class Restart(NamedTuple):
+    old: int  # the domain that ended
+    monitor: int  # the pid of the monitor that restarted it
+    hellos: int  # the guest's hellos on the console before
+
+
+def restart_from_inside(name: str, command: str) -> Restart:
+    """Type COMMAND in NAME's guest, which ends it; returns once the same
+    monitor has restarted the domain and the new boot said hello."""
+    before = Restart(running_domid(name), lock_holder(name), console_text(name).count(HELLO))
+    last_words(name, command)
+    new = wait_restart(name, before.old)
+    assert domid(name) == new != before.old
+    wait_console(name, HELLO, before.hellos + 1)
+    assert monitor_pids(name) == [before.monitor]
+    return before
 
 
 def shutoff_reasons() -> Dict[str, str]:
@@ -711,20 +729,14 @@ def test_console_attach_type_and_leave() -> None:
 def test_reboot_from_inside_restarts() -> None:
     """busybox's reboot in the guest -> SHUTDOWN(reboot) -> the monitor restarts it
     from the persistent definition (so the live setmem is gone, as with libvirt)."""
-    old = running_domid("xv-main")
-    monitor = lock_holder("xv-main")
-    hellos = console_text("xv-main").count(HELLO)
-    last_words("xv-main", "reboot")
-    new = wait_restart("xv-main", old)
-    assert domid("xv-main") == new != old
-    wait_console("xv-main", HELLO, hellos + 1)
+    restart = restart_from_inside("xv-main", "reboot")
     assert "Requesting system reboot" in console_text("xv-main")
-    assert f"xv-main: domain {old} shut down (reboot)" in monitor_log("xv-main")
-    assert monitor_pids("xv-main") == [monitor] and lock_holder("xv-main") == monitor
+    assert f"xv-main: domain {restart.old} shut down (reboot)" in monitor_log("xv-main")
+    assert lock_holder("xv-main") == restart.monitor
     row = xl_list()["xv-main"]
     assert row["mem"] == "128"
     assert xv("domstate", "--reason", "xv-main").stdout == "running (booted)\n\n"
-    wait_console("xv-main", BOOTED, hellos + 1)
+    wait_console("xv-main", BOOTED, restart.hellos + 1)
 
 
 @slow
@@ -764,17 +776,10 @@ def test_graceful_shutdown_wait() -> None:
 
 @slow
 def test_crash_from_inside_restarts() -> None:
-    old = running_domid("xv-crash")
-    monitor = lock_holder("xv-crash")
-    hellos = console_text("xv-crash").count(HELLO)
-    last_words("xv-crash", "echo c > /proc/sysrq-trigger")
-    new = wait_restart("xv-crash", old)
-    assert domid("xv-crash") == new != old
+    restart = restart_from_inside("xv-crash", "echo c > /proc/sysrq-trigger")
     text = console_text("xv-crash")
     assert "sysrq: Trigger a crash" in text and "Kernel panic" in text
-    assert f"xv-crash: domain {old} shut down (crash)" in monitor_log("xv-crash")
-    assert monitor_pids("xv-crash") == [monitor]
-    wait_console("xv-crash", HELLO, hellos + 1)
+    assert f"xv-crash: domain {restart.old} shut down (crash)" in monitor_log("xv-crash")
 
 
 def test_monitor_exits_when_the_domain_is_gone() -> None:
