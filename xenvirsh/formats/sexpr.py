@@ -106,8 +106,10 @@ class SExpr:
         if index is None or self._indexed != len(items):
             index = {}
             for item in items:
-                if isinstance(item, SExpr) and item.items and isinstance(item.items[0], str):
-                    index.setdefault(item.items[0], item)
+                if isinstance(item, SExpr):
+                    first = item.head
+                    if first is not None:
+                        index.setdefault(first, item)
             self._index = index
             self._indexed = len(items)
         return index.get(head)
