@@ -20,8 +20,10 @@ from xenvirsh.errors import (
     OperationFailed,
     OperationInvalid,
     XenvirshError,
+    XMLParseError,
 )
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml
+from xenvirsh.formats.xen.cnum import to_int
 from xenvirsh.model.domain import Domain
 from xenvirsh.model.ids import parse_uuid
 from xenvirsh.store import ConfigStore, atomic_write, lock_file
@@ -120,8 +122,10 @@ class Connection:
                by_name: bool = True) -> DomainRecord:
         """virsh's lookup: an id, else a UUID (36 characters), else a name."""
         records = self.domains()
-        if by_id and ident.isdigit():
-            found = next((r for r in records if r.id == int(ident)), None)
+        # virStrToLong_i: blanks and a sign before the digits are allowed
+        domid = to_int(ident) if by_id else None
+        if domid is not None and domid >= 0:
+            found = next((r for r in records if r.id == domid), None)
             if found:
                 return found
         if by_uuid and len(ident) == 36:
@@ -156,6 +160,10 @@ class Connection:
 
     def define(self, xml: bytes) -> Domain:
         dom = parse_domain_xml(xml, self.host)
+        # libxlDomainDefineXMLFlags (virXMLCheckIllegalChars): conversions take
+        # such a name, a definition does not
+        if "\n" in dom.name:
+            raise XMLParseError("invalid char in name: 0x0a")
         with self.store.locked():
             self._check_unique(dom, allow_running_same=True)
             self.store.save(dom.name, format_domain(dom, secure=True))
@@ -270,6 +278,7 @@ class Connection:
     def set_memory(self, record: DomainRecord, kib: int, *, live: bool, config: bool,
                    maximum: bool = False) -> None:
         """virsh setmem / setmaxmem with libvirt's --live/--config rules."""
+        check_memory_size(kib, "virDomainSetMemoryFlags")
         _refuse_domain0_config(record, config)
         live_def = self.definition(record) if live else None
         total = (live_def or self.definition(record, inactive=True)).memory_kib
@@ -323,16 +332,16 @@ class Connection:
         marker.touch()
         return True
 
-    def autostart_all(self) -> List[Tuple[str, Optional[str]]]:
+    def autostart_all(self) -> List[Tuple[str, Optional[XenvirshError]]]:
         """Start every inactive domain marked autostart: (name, error or None)."""
-        results: List[Tuple[str, Optional[str]]] = []
+        results: List[Tuple[str, Optional[XenvirshError]]] = []
         for record in self.domains():
             if record.persistent and record.autostart and not record.active:
                 try:
                     self.start(record)
                     results.append((record.name, None))
                 except XenvirshError as err:
-                    results.append((record.name, str(err)))
+                    results.append((record.name, err))
         return results
 
     def dump_path(self, name: str) -> str:
@@ -484,6 +493,13 @@ def _set_vcpus(dom: Domain, count: int, maximum: bool) -> None:
             raise XenvirshError("invalid argument: requested vcpus is greater than max "
                                 f"allowable vcpus for the domain: {count} > {dom.vcpus_max}")
         dom.vcpus = count
+
+
+def check_memory_size(kib: int, api: str) -> None:
+    """virCheckNonZeroArgGoto in libvirt's memory APIs: a size of 0 would make
+    a definition no command can read back."""
+    if kib == 0:
+        raise XenvirshError(f"invalid argument: memory in {api} must not be zero")
 
 
 def _refuse_domain0_config(record: DomainRecord, config: bool) -> None:

@@ -7,7 +7,7 @@ library reports is a :class:`XenvirshError`; the CLI prints ``error: <str(e)>``.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, List
 
 
 class XenvirshError(Exception):
@@ -25,6 +25,23 @@ class XenvirshError(Exception):
         if not self.detail:
             return self.prefix
         return f"{self.prefix}: {self.detail}"
+
+    def lines(self) -> List[str]:
+        """The ``error:`` lines the CLI prints: one, whatever the message
+        quotes from the input."""
+        return [str(self)]
+
+
+class CommandFailed(XenvirshError):
+    """virsh's own line for a failed command ("Failed to start domain 'x'"),
+    then the error that caused it."""
+
+    def __init__(self, message: str, cause: XenvirshError) -> None:
+        super().__init__(f"{message}\n{cause}")
+        self._lines = [message, *cause.lines()]
+
+    def lines(self) -> List[str]:
+        return list(self._lines)
 
 
 class InternalError(XenvirshError):

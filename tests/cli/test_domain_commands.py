@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -140,12 +141,84 @@ def test_define_refusals(virsh, tmp_path: Path, guest_xml: Path) -> None:  # typ
     assert result.err == (f"error: Failed to define domain from {other}\n"
                           "error: operation failed: domain 'guest' already exists with uuid "
                           "c7a5fdb2-cdaf-9455-926a-d65c16db1809\n")
+    # libxl's define, not the XML reader, refuses a newline in the name
+    newline = tmp_path / "newline.xml"
+    newline.write_text(GUEST.replace("<name>guest", "<name>new\nline"))
+    assert virsh("define", str(newline)).err == (
+        f"error: Failed to define domain from {newline}\nerror: invalid char in name: 0x0a\n")
+    assert virsh("-q", "list", "--all", "--name").out == "Domain-0\nguest\n"
     broken = tmp_path / "broken.xml"
     broken.write_text("<domain type='xen'><name>x</name>")
     result = virsh("define", str(broken))
     assert result.status == 1
     assert result.err.startswith(f"error: Failed to define domain from {broken}\n"
                                  "error: (domain_definition):1: ")
+
+
+def test_unreadable_file_is_the_only_error(virsh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """virsh reads the file before calling libvirt: no 'Failed to define' line.
+    A directory opens, as in C, and fails at the read."""
+    missing = tmp_path / "missing.xml"
+    for command in ("define", "create"):
+        result = virsh(command, str(missing))
+        assert (result.status, result.err) == (
+            1, f"error: Failed to open file '{missing}': No such file or directory\n")
+        assert virsh(command, str(tmp_path)).err == (
+            f"error: Failed to read file '{tmp_path}': Is a directory\n")
+
+
+def test_ids_are_read_as_strtol_reads_them(virsh, guest_xml: Path) -> None:  # type: ignore[no-untyped-def]
+    virsh("-q", "define", str(guest_xml))
+    virsh("-q", "start", "guest")
+    for ident in ("1", "+1", " 1", "01"):
+        assert virsh("-q", "domname", ident).out == "guest\n"
+    assert virsh("-q", "domname", "--", "-0").out == "Domain-0\n"
+    assert virsh("domname", "1x").err == "error: failed to get domain '1x'\n"
+
+
+def test_list_filters(virsh, tmp_path: Path, guest_xml: Path) -> None:  # type: ignore[no-untyped-def]
+    virsh("-q", "define", str(guest_xml))
+    other = tmp_path / "other.xml"
+    other.write_text(GUEST.replace("guest", "other").replace("c7a5fdb2", "d7a5fdb2"))
+    virsh("-q", "define", str(other))
+    virsh("-q", "start", "other")
+    virsh("-q", "autostart", "guest")
+
+    def names(*options: str) -> List[str]:
+        return virsh("-q", "list", "--name", *options).out.split()
+
+    assert names() == ["Domain-0", "other"]
+    # --all wins over --inactive, whichever comes first (cmdList)
+    assert names("--inactive", "--all") == names("--all", "--inactive") == [
+        "Domain-0", "other", "guest"]
+    assert names("--state-shutoff") == names("--inactive") == ["guest"]
+    assert names("--state-running") == ["Domain-0", "other"]
+    assert names("--state-paused") == names("--state-other") == []
+    # with --state-shutoff only inactive domains are looked at
+    assert names("--state-running", "--state-shutoff") == ["guest"]
+    assert names("--all", "--persistent") == ["other", "guest"]
+    assert names("--all", "--transient") == ["Domain-0"]
+    assert names("--all", "--autostart") == ["guest"]
+    assert names("--all", "--no-autostart", "--persistent") == ["other"]
+    assert names("--all", "--autostart", "--no-autostart") == names("--all")
+    for has in ("snapshot", "checkpoint", "managed-save"):
+        assert names("--all", f"--with-{has}") == []
+        assert names("--all", f"--without-{has}") == names("--all")
+
+
+def test_an_error_stays_on_its_line(virsh, tmp_path: Path, guest_xml: Path) -> None:  # type: ignore[no-untyped-def]
+    """Text quoted from the input cannot split an error line or start a new one:
+    what would break the line is shown escaped, as in list's table."""
+    config = tmp_path / "a.cfg"
+    config.write_text('name = "a"\nmemory = 5\ntype = """hvm\nfoo\f\u2028"""\n')
+    result = virsh("domxml-from-native", "xen-xl", str(config))
+    assert (result.status, result.err) == (
+        1, "error: unsupported configuration: type hvm\\x0afoo\\x0c\\u2028 is not supported\n")
+    bad_mac = tmp_path / "mac.xml"
+    bad_mac.write_text(GUEST.replace("00:16:3e:11:22:33", "00:16\u2028"))
+    result = virsh("define", str(bad_mac))
+    assert result.err == (f"error: Failed to define domain from {bad_mac}\n"
+                          "error: XML error: unable to parse mac address '00:16\\u2028'\n")
 
 
 def test_host_commands(virsh) -> None:  # type: ignore[no-untyped-def]

@@ -116,6 +116,55 @@ def test_memory_and_vcpus(virsh, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert "<memory unit='KiB'>1048576</memory>" in virsh("dumpxml", "--inactive", "g").out
 
 
+def test_zero_memory_is_refused_and_nothing_changes(  # type: ignore[no-untyped-def]
+        virsh, tmp_path: Path) -> None:
+    virsh("-q", "define", str(_guest(tmp_path)))
+    before = virsh("-q", "dumpxml", "--inactive", "g").out
+    # virsh picks the API by the flags given; libvirt's check names it
+    cases = [
+        (("setmaxmem", "g", "0"), "error: Unable to change MaxMemorySize\n"
+         "error: invalid argument: memory in virDomainSetMaxMemory must not be zero\n"),
+        (("setmaxmem", "g", "0", "--config"), "error: Unable to change MaxMemorySize\n"
+         "error: invalid argument: memory in virDomainSetMemoryFlags must not be zero\n"),
+        (("setmem", "g", "0"),
+         "error: invalid argument: memory in virDomainSetMemory must not be zero\n"),
+        (("setmem", "g", "0", "--config"),
+         "error: invalid argument: memory in virDomainSetMemoryFlags must not be zero\n"),
+    ]
+    for args, err in cases:
+        result = virsh(*args)
+        assert (result.status, result.err) == (1, err)
+    virsh("-q", "start", "g")
+    for args, err in cases[:3]:
+        assert virsh(*args).err == err
+    # the domain still reads back, alive and defined
+    assert virsh("-q", "destroy", "g").status == 0
+    assert virsh("-q", "dumpxml", "--inactive", "g").out == before
+
+
+def test_memory_size_is_read_before_the_domain_state(  # type: ignore[no-untyped-def]
+        virsh, tmp_path: Path) -> None:
+    """virsh parses the size before the API call that finds the domain inactive,
+    and a malformed size is no failure of the API, so setmaxmem adds no line."""
+    virsh("-q", "define", str(_guest(tmp_path)))
+    malformed = "error: Numeric value 'abc' for <size> option is malformed or out of range\n"
+    assert virsh("setmem", "g", "abc").err == malformed
+    assert virsh("setmaxmem", "g", "abc").err == malformed
+    assert virsh("setmem", "--current", "--live", "bogus", "abc").err == (
+        "error: Options --current and --live are mutually exclusive\n")
+
+
+def test_domain0_memory_and_vcpus(virsh) -> None:  # type: ignore[no-untyped-def]
+    """libxl balloons Domain-0 and sets its vCPUs like any domain's; the
+    simulated host keeps what changed."""
+    assert virsh("-q", "setmem", "Domain-0", "524288").status == 0
+    assert virsh("-q", "setvcpus", "0", "1").status == 0
+    info = virsh("-q", "dominfo", "0").out
+    assert "CPU(s):         1\n" in info and "Used memory:    524288 KiB\n" in info
+    assert virsh("setmem", "0", "2G").err == (
+        "error: invalid argument: cannot set memory higher than max memory\n")
+
+
 def test_autostart_once_per_boot(virsh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     virsh("-q", "define", str(_guest(tmp_path)))
     assert virsh("autostart", "g").out == "Domain 'g' marked as autostarted\n\n"

@@ -122,6 +122,19 @@ def test_hostile_names_and_paths_arrive_intact(remote, tmp_path: Path) -> None: 
         assert not (place / CANARY).exists()
 
 
+def test_named_file_options_travel_too(remote, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """define --file and domxml-to-native --xml name a local file, as the
+    positional forms do: its bytes go over stdin."""
+    xml = tmp_path / "named.xml"
+    _domain(xml, "named")
+    assert remote("define", "--file", str(xml)).stdout == f"Domain 'named' defined from {xml}\n\n"
+    native = remote("-q", "domxml-to-native", "--format", "xen-xl", "--xml", str(xml))
+    assert (native.returncode, native.stderr) == (0, "")
+    assert native.stdout.splitlines()[0] == 'name = "named"'
+    timed = remote("-t", "uri").stdout
+    assert timed.startswith("test:///default\n\n(Time: ") and timed.endswith(" ms)\n\n")
+
+
 def test_remote_errors_come_back(remote) -> None:  # type: ignore[no-untyped-def]
     result = remote("dominfo", "no such $(domain)")
     assert (result.returncode, result.stdout, result.stderr) == (

@@ -114,6 +114,11 @@ def test_device_model_args() -> None:
      "XML error: Memory size must be specified via <memory> or in the <numa> configuration"),
     ('name = "g"\nbuilder = "hvm"\nspice = 1', InternalError,
      "internal error: config value spicepasswd was missing"),
+    # an empty vdev is a disk name no index matches (libvirt's post-parse)
+    ('name = "g"\ndisk = [ "/x,,," ]', XenvirshError,
+     "XML error: Unknown disk name '' and no address specified"),
+    ('name = "g"\ndisk = [ "format=,vdev=,target=/x" ]', XenvirshError,
+     "XML error: Unknown disk name '' and no address specified"),
 ])
 def test_read_errors(text: str, kind: type, message: str) -> None:
     with pytest.raises(kind) as err:

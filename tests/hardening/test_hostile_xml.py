@@ -62,6 +62,20 @@ def test_billion_laughs(codec: str, name: str) -> None:
     assert str(error) == DTD_REFUSED or (codec != "utf-8" and str(error) == AMPLIFICATION)
 
 
+def test_dtd_text_outside_the_prolog_declares_nothing() -> None:
+    """Only the prolog can declare a DTD: the same text in a comment or CDATA of
+    the document is text, which libvirt reads."""
+    for body in ("<!-- <!ENTITY x 'y'> -->", "<description><![CDATA[<!DOCTYPE x>]]></description>"):
+        assert parse_domain_xml(_domain(body), TEST_HOST).name == "hostile"
+    assert parse_domain_xml(_domain(prolog="<!-- <!DOCTYPE x> -->"), TEST_HOST).name == "hostile"
+    prolog = '<?xml version="1.0"?>\n<!-- c --><?pi x?>\n <!doctype domain>'
+    assert str(_refused(_domain(prolog=prolog))) == DTD_REFUSED
+    # one pass over a prolog of many comments, unterminated last
+    start = time.monotonic()
+    _refused(("<!-- c -->" * 100000 + "<!--").encode())
+    assert time.monotonic() - start < SECONDS
+
+
 def test_a_dtd_hidden_in_utf7_is_found() -> None:
     doc = '<?xml version="1.0" encoding="UTF-7"?>' + _laughs(3).replace("<", "+ADw-")
     assert str(_refused(doc.encode("ascii"))) == DTD_REFUSED

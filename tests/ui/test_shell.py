@@ -106,6 +106,19 @@ def test_no_shell_inside_the_shell(xenvirsh, state_dir: Path) -> None:  # type: 
     assert result.out == PROMPT + PROMPT + "test:///default\n" + PROMPT + "\n"
 
 
+def test_one_word_is_a_command_string(xenvirsh, state_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """vshParseArgv: a single word after the options is parsed as the shell
+    parses a line; every command runs, the last one gives the status."""
+    virsh = lambda *args: xenvirsh("-q", "-c", "test:///default", *args)  # noqa: E731
+    assert virsh("list --all --name").out == "Domain-0\n"
+    assert virsh('domstate "Domain-0"; uri').out == "running\ntest:///default\n"
+    failing_first = virsh("nosuch; uri")
+    assert (failing_first.status, failing_first.out, failing_first.err) == (
+        0, "test:///default\n", "error: unknown command: 'nosuch'\n")
+    assert virsh("uri; nosuch").status == 1
+    assert (virsh("uri 'open").status, virsh("uri 'open").err) == (1, 'error: missing "\n')
+
+
 def test_quit_on_the_command_line_does_nothing(xenvirsh) -> None:  # type: ignore[no-untyped-def]
     assert (xenvirsh("quit").status, xenvirsh("exit").out) == (0, "")
 

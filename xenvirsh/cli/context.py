@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Optional
 
@@ -18,6 +19,8 @@ class State:
     quiet: bool = False
     # virsh's plain text even on a terminal (--plain)
     plain: bool = False
+    # -t: each command's time instead of the blank line after it
+    timing: bool = False
     # the name to show for a file read from stdin (set by the xen+ssh forwarder)
     input_name: Optional[str] = None
     connection: Optional[Any] = None  # opened by the first command that needs it
@@ -44,17 +47,40 @@ def state(ctx: click.Context) -> State:
 
 def read_file(path: str) -> bytes:
     """The bytes of ``path`` (``-`` is standard input), with virsh's messages."""
-    try:
-        if path == "-":
+    if path == "-":
+        try:
             data = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_SIZE + 1)
-    except OSError as err:
-        raise SystemError_(f"Failed to open file '{path}': {err.strerror}") from None
+        except OSError as err:
+            raise SystemError_(f"Failed to read file '-': {err.strerror}") from None
+    else:
+        data = _read_file(path, MAX_FILE_SIZE + 1)
     if len(data) > MAX_FILE_SIZE:
         raise SystemError_(f"Failed to read file '{path}': File too large")
     return data
+
+
+def _read_file(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, failing as virFileReadAll does."""
+    try:
+        # os.open, not open(): like C's open(), it lets a directory through to
+        # the read, which libvirt's message for it names
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as err:
+        raise SystemError_(f"Failed to open file '{path}': {err.strerror}") from None
+    chunks = []
+    size = 0
+    try:
+        while size < limit:
+            chunk = os.read(fd, min(limit - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise SystemError_(f"Failed to read file '{path}': {err.strerror}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def echo_text(ctx: click.Context, text: str) -> None:

@@ -14,7 +14,7 @@ from xenvirsh.cli.completion import (
 )
 from xenvirsh.cli.context import echo_text, read_file, state
 from xenvirsh.cli.hosts import conversion_host
-from xenvirsh.cli.options import command
+from xenvirsh.cli.options import command, virsh_argument
 from xenvirsh.cli.validation import checked, validate_option
 from xenvirsh.errors import XenvirshError
 
@@ -22,8 +22,10 @@ from xenvirsh.errors import XenvirshError
 @command("domxml-from-native")
 @click.option("--security-info", is_flag=True,
               help="Include security sensitive information (passwords) in the XML.")
-@click.argument("format_", metavar="FORMAT", shell_complete=complete_readable_format)
-@click.argument("config", metavar="CONFIG", shell_complete=complete_file)
+@virsh_argument("format", param="format_", help_text="Source format: xen-xl, xen-xm or xen-sxpr.",
+                complete=complete_readable_format)
+@virsh_argument("config", help_text="Config file in the native format (- for stdin).",
+                complete=complete_file)
 @click.pass_context
 def domxml_from_native(ctx: click.Context, format_: str, config: str,
                        security_info: bool) -> None:
@@ -39,8 +41,11 @@ def domxml_from_native(ctx: click.Context, format_: str, config: str,
 
 
 @command("domxml-to-native")
-@click.argument("format_", metavar="FORMAT", shell_complete=complete_native_format)
-@click.argument("xml", metavar="XML", required=False, shell_complete=complete_file)
+@virsh_argument("format", param="format_",
+                help_text="Target format: xen-xl, xen-xm, xen-sxpr or libxl-json.",
+                complete=complete_native_format)
+@virsh_argument("xml", required=False, help_text="Domain XML file (- for stdin).",
+                complete=complete_file)
 @click.option("--domain", metavar="DOMAIN", help="Domain name, id or uuid.",
               shell_complete=complete_domain)
 @validate_option

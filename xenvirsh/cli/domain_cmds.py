@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import List
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Tuple, TypeVar
 
 import click
 
@@ -18,11 +18,12 @@ from xenvirsh.cli.context import echo_text, read_file, state
 from xenvirsh.cli.options import command, connection, report, virsh_argument
 from xenvirsh.cli.render import domain_rows, dominfo_fields, show_fields, show_table
 from xenvirsh.cli.validation import checked, validate_option
-from xenvirsh.errors import XenvirshError
+from xenvirsh.errors import CommandFailed, XenvirshError
 
+if TYPE_CHECKING:
+    from xenvirsh.connection import DomainRecord
 
-class CommandFailed(XenvirshError):
-    """virsh's 'Failed to ...' line followed by the error that caused it."""
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextlib.contextmanager
@@ -30,7 +31,7 @@ def failing(message: str) -> Iterator[None]:
     try:
         yield
     except XenvirshError as err:
-        raise CommandFailed(f"{message}\n{err}") from None
+        raise CommandFailed(message, err) from None
 
 
 def say(ctx: click.Context, message: str) -> None:
@@ -40,15 +41,17 @@ def say(ctx: click.Context, message: str) -> None:
 
 
 @command()
-@click.argument("file", metavar="FILE", shell_complete=complete_file)
+@virsh_argument("file", help_text="XML file with the domain definition (- for stdin).",
+                complete=complete_file)
 @validate_option
 @click.pass_context
 def define(ctx: click.Context, file: str, validate: bool) -> None:
     """Define (but don't start) a domain from an XML FILE (- for stdin)."""
     conn = connection(ctx)
     label = state(ctx).file_label(file)
+    data = read_file(file)  # virsh reads it first: a read error is the only line
     with failing(f"Failed to define domain from {label}"):
-        dom = conn.define(checked(read_file(file), validate))
+        dom = conn.define(checked(data, validate))
     say(ctx, f"Domain '{dom.name}' defined from {label}")
 
 
@@ -65,7 +68,8 @@ def undefine(ctx: click.Context, domain: str) -> None:
 
 
 @command()
-@click.argument("file", metavar="FILE", shell_complete=complete_file)
+@virsh_argument("file", help_text="XML file with the domain definition (- for stdin).",
+                complete=complete_file)
 @click.option("--paused", is_flag=True, help="Leave the guest paused after creation.")
 @validate_option
 @click.pass_context
@@ -73,8 +77,9 @@ def create(ctx: click.Context, file: str, paused: bool, validate: bool) -> None:
     """Create (start) a transient domain from an XML FILE (- for stdin)."""
     conn = connection(ctx)
     label = state(ctx).file_label(file)
+    data = read_file(file)
     with failing(f"Failed to create domain from {label}"):
-        record = conn.create(checked(read_file(file), validate), paused=paused)
+        record = conn.create(checked(data, validate), paused=paused)
     say(ctx, f"Domain '{record.name}' created from {label}")
 
 
@@ -174,14 +179,68 @@ def autostart_all(ctx: click.Context, force: bool) -> None:
             say(ctx, f"Domain '{name}' started")
         else:
             failures += 1
-            report(f"Failed to autostart domain '{name}'\n{error}", state(ctx).plain)
+            report([f"Failed to autostart domain '{name}'", *error.lines()], state(ctx).plain)
     if failures:
         raise click.exceptions.Exit(1)
+
+
+# virsh list's filters, as libvirt's virDomainObjListFilter applies them: a
+# domain must pass every group in which an option was given, and passes a group
+# when it matches any of the options given there. xenvirsh keeps no snapshots,
+# checkpoints or managed-save images, so no domain has one.
+_LIST_FILTERS: Tuple[Tuple[str, str, str, Callable[[DomainRecord, str], bool]], ...] = (
+    ("persistent", "persistence", "persistent domains",
+     lambda record, _state: record.persistent),
+    ("transient", "persistence", "transient domains",
+     lambda record, _state: not record.persistent),
+    ("with-managed-save", "managed save", "domains with a managed save image",
+     lambda _record, _state: False),
+    ("without-managed-save", "managed save", "domains without a managed save image",
+     lambda _record, _state: True),
+    ("autostart", "autostart", "domains marked autostart",
+     lambda record, _state: record.autostart),
+    ("no-autostart", "autostart", "domains not marked autostart",
+     lambda record, _state: not record.autostart),
+    ("with-snapshot", "snapshot", "domains with snapshots", lambda _record, _state: False),
+    ("without-snapshot", "snapshot", "domains without snapshots",
+     lambda _record, _state: True),
+    ("with-checkpoint", "checkpoint", "domains with checkpoints",
+     lambda _record, _state: False),
+    ("without-checkpoint", "checkpoint", "domains without checkpoints",
+     lambda _record, _state: True),
+    ("state-running", "state", "running domains",
+     lambda _record, state: state == "running"),
+    ("state-paused", "state", "paused domains", lambda _record, state: state == "paused"),
+    ("state-shutoff", "state", "shut off domains",
+     lambda _record, state: state == "shut off"),
+    ("state-other", "state", "domains in other states",
+     lambda _record, state: state not in ("running", "paused", "shut off")),
+)
+
+
+def _list_filter_options(func: F) -> F:
+    for name, _group, what, _test in reversed(_LIST_FILTERS):
+        func = click.option(f"--{name}", is_flag=True, help=f"List {what}.")(func)
+    return func
+
+
+def _selected(records: List[DomainRecord], states: List[str], chosen: Dict[str, bool]
+              ) -> List[int]:
+    """The indexes of the records the filter options let through."""
+    groups: Dict[str, List[Callable[[DomainRecord, str], bool]]] = {}
+    for name, group, _what, test in _LIST_FILTERS:
+        if chosen[name.replace("-", "_")]:
+            groups.setdefault(group, []).append(test)
+    return [index for index, (record, state) in enumerate(zip(records, states))
+            if all(any(test(record, state) for test in tests) for tests in groups.values())]
 
 
 @command("list")
 @click.option("--inactive", is_flag=True, help="List inactive domains.")
 @click.option("--all", "all_", is_flag=True, help="List inactive and active domains.")
+@_list_filter_options
+@click.option("--managed-save", is_flag=True,
+              help="Show 'saved' for domains with a managed save image (none here).")
 @click.option("--name", is_flag=True, help="List domain names only.")
 @click.option("--uuid", is_flag=True, help="List UUIDs only.")
 @click.option("--id", "ids", is_flag=True, help="List domain IDs only.")
@@ -189,9 +248,11 @@ def autostart_all(ctx: click.Context, force: bool) -> None:
 @click.option("--title", is_flag=True, help="Show the domain title.")
 @json_output.json_option
 @click.pass_context
-def list_(ctx: click.Context, inactive: bool, all_: bool, name: bool, uuid: bool,
-          ids: bool, table: bool, title: bool, as_json: bool) -> None:
+def list_(ctx: click.Context, /, inactive: bool, all_: bool, managed_save: bool, name: bool,
+          uuid: bool, ids: bool, table: bool, title: bool, as_json: bool,
+          **filters: bool) -> None:
     """List domains: active ones, or inactive ones, or all."""
+    del managed_save  # no domain has a managed save image to show as 'saved'
     if table and (name or ids):
         raise XenvirshError(
             f"Options --table and --{'name' if name else 'id'} are mutually exclusive")
@@ -199,15 +260,22 @@ def list_(ctx: click.Context, inactive: bool, all_: bool, name: bool, uuid: bool
         layout = {"name": name, "uuid": uuid, "id": ids, "table": table, "title": title}
         json_output.refuse_with([option for option, given in layout.items() if given])
     conn = connection(ctx)
-    records = [r for r in conn.domains()
-               if (r.active and not inactive) or (not r.active and (inactive or all_))]
+    # as cmdList builds its flags: --inactive or --state-shutoff alone select the
+    # inactive domains, --all both, whatever else is given
+    show_inactive = all_ or inactive or filters["state_shutoff"]
+    show_active = all_ or not show_inactive
+    records = [r for r in conn.domains() if (show_active if r.active else show_inactive)]
+    with_reasons = conn.states(records)
+    keep = _selected(records, [current for current, _ in with_reasons], filters)
+    records = [records[index] for index in keep]
+    with_reasons = [with_reasons[index] for index in keep]
     if as_json:
         json_output.echo([json_output.domain_entry(r, *state)
-                          for r, state in zip(records, conn.states(records))])
+                          for r, state in zip(records, with_reasons)])
         return
     if table or not (name or uuid or ids):
         titles = [conn.definition(r).title or "" for r in records] if title else None
-        states = [current for current, _reason in conn.states(records)]
+        states = [current for current, _reason in with_reasons]
         show_table(ctx, *domain_rows(records, states, titles=titles, uuids=uuid and table))
         return
     for record in records:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Callable, Optional, Tuple, TypeVar
 
 import click
@@ -9,8 +10,10 @@ import click
 from xenvirsh.cli.domain_cmds import failing, say
 from xenvirsh.cli.options import command, connection, virsh_argument
 from xenvirsh.cli.render import waiting
+from xenvirsh.connection import check_memory_size
 from xenvirsh.errors import XenvirshError
 from xenvirsh.formats.domxml.reader import scaled_kib
+from xenvirsh.formats.xen.cnum import to_int
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,12 +72,16 @@ def reboot(ctx: click.Context, domain: str, mode: Optional[str], wait: bool,
     say(ctx, f"Domain '{domain}' is being rebooted")
 
 
-def _scopes(live: bool, config: bool, current: bool, default_live: bool,
-            active: bool, persistent: bool) -> Tuple[bool, bool]:
-    """virsh's --live/--config/--current, resolved as libvirt does."""
+def _exclusive(live: bool, config: bool, current: bool) -> None:
+    """VSH_EXCLUSIVE_OPTIONS_VAR: checked before anything else runs."""
     if current and (live or config):
         other = "live" if live else "config"
         raise XenvirshError(f"Options --current and --{other} are mutually exclusive")
+
+
+def _scopes(live: bool, config: bool, current: bool, default_live: bool,
+            active: bool, persistent: bool) -> Tuple[bool, bool]:
+    """virsh's --live/--config/--current, resolved as libvirt does."""
     if not (live or config or current):
         if default_live:
             live = True
@@ -125,10 +132,7 @@ def scope_options(func: F) -> F:
 def setmem(ctx: click.Context, domain: str, size: str, config: bool, live: bool,
            current: bool) -> None:
     """Change the memory allocation (balloon target) of a domain."""
-    conn = connection(ctx)
-    record = conn.lookup(domain)
-    live, config = _scopes(live, config, current, True, record.active, record.persistent)
-    conn.set_memory(record, _size_kib(size), live=live, config=config)
+    _set_memory(ctx, domain, size, config, live, current, maximum=False)
 
 
 @command()
@@ -139,12 +143,29 @@ def setmem(ctx: click.Context, domain: str, size: str, config: bool, live: bool,
 def setmaxmem(ctx: click.Context, domain: str, size: str, config: bool, live: bool,
               current: bool) -> None:
     """Change the maximum memory limit of a domain."""
+    _set_memory(ctx, domain, size, config, live, current, maximum=True)
+
+
+def _set_memory(ctx: click.Context, domain: str, size: str, config: bool, live: bool,
+                current: bool, *, maximum: bool) -> None:
+    """cmdSetmem and cmdSetmaxmem: options, domain and size are checked by virsh
+    in this order; what follows is the API call, whose failure setmaxmem
+    announces with a line of its own."""
+    _exclusive(live, config, current)
     conn = connection(ctx)
     record = conn.lookup(domain)
-    with failing("Unable to change MaxMemorySize"):
-        live, config = _scopes(live, config, current, False, record.active,
+    kib = _size_kib(size)
+    # the API virsh calls, which the zero-size error names
+    if live or config or current:
+        api = "virDomainSetMemoryFlags"
+    else:
+        api = "virDomainSetMaxMemory" if maximum else "virDomainSetMemory"
+    with failing("Unable to change MaxMemorySize") if maximum else contextlib.nullcontext():
+        check_memory_size(kib, api)
+        # virDomainSetMemory is --live, virDomainSetMaxMemory --current
+        live, config = _scopes(live, config, current, not maximum, record.active,
                                record.persistent)
-        conn.set_memory(record, _size_kib(size), live=live, config=config, maximum=True)
+        conn.set_memory(record, kib, live=live, config=config, maximum=maximum)
 
 
 @command()
@@ -156,15 +177,14 @@ def setmaxmem(ctx: click.Context, domain: str, size: str, config: bool, live: bo
 def setvcpus(ctx: click.Context, domain: str, count: str, maximum: bool, config: bool,
              live: bool, current: bool) -> None:
     """Change the number of virtual CPUs of a domain."""
-    if current and (live or config):
-        raise XenvirshError(
-            f"Options --current and --{'live' if live else 'config'} are mutually exclusive")
+    _exclusive(live, config, current)
     if maximum and not config:
         raise XenvirshError("Option --maximum requires --config")
-    if not count.isdigit():
+    number = to_int(count)  # vshCommandOptInt
+    if number is None or number < 0:
         raise XenvirshError(f"Numeric value '{count}' for <count> option is malformed or "
                             "out of range")
-    if int(count) == 0:
+    if number == 0:
         raise XenvirshError("Can't set 0 processors for a VM")
     conn = connection(ctx)
     record = conn.lookup(domain)
@@ -173,7 +193,7 @@ def setvcpus(ctx: click.Context, domain: str, count: str, maximum: bool, config:
         live = True
     if current:
         raise XenvirshError("invalid argument: invalid flag combination: (0x0)")
-    conn.set_vcpus(record, int(count), live=live, config=config, maximum=maximum)
+    conn.set_vcpus(record, number, live=live, config=config, maximum=maximum)
 
 
 def attach_console(ctx: click.Context, conn: Any, record: Any,

@@ -55,12 +55,33 @@ class VirshGroup(QuickParsing, click.Group):
         self, ctx: click.Context, args: List[str]
     ) -> tuple[Optional[str], Optional[click.Command], List[str]]:
         name = args[0]
+        # vshParseArgv: one word after the options is a command string, which
+        # may hold arguments and several commands ("list --all", "uri; list")
+        if len(args) == 1 and not _COMMAND_STRING_CHARS.isdisjoint(name):
+            if not ctx.resilient_parsing:
+                return name, _command_string(name), []
         command = self.get_command(ctx, name)
         if command is None:
             if ctx.resilient_parsing:  # completing a word that names no command yet
                 return None, None, args
             raise click.UsageError(f"unknown command: '{name}'", ctx)
         return name, command, args[1:]
+
+
+# what makes a word more than a command name for virsh's command-string parser
+_COMMAND_STRING_CHARS = frozenset(" \t\r\n'\"\\;#")
+
+
+def _command_string(text: str) -> click.Command:
+    """A command that runs the commands of ``text`` as the shell would."""
+
+    def run_string() -> None:
+        from xenvirsh.cli.shell import run_commands, split_commands
+
+        state = click.get_current_context().find_root().obj
+        raise click.exceptions.Exit(run_commands(split_commands(text), state))
+
+    return click.Command(text, callback=run_string, add_help_option=False)
 
 
 def _store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
@@ -85,6 +106,8 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
                    "$LIBVIRT_DEFAULT_URI, then xen:///system).")
 @click.option("-q", "--quiet", is_flag=True, callback=_store, expose_value=False,
               help="Quiet mode: print only the results.")
+@click.option("-t", "--timing", is_flag=True, callback=_store, expose_value=False,
+              help="Print the time each command took.")
 @click.option("--plain", is_flag=True, callback=_store, expose_value=False,
               help="virsh's plain text even on a terminal: no tables, colours or spinners.")
 @click.option("--input-name", hidden=True, callback=_store, expose_value=False,
@@ -122,7 +145,7 @@ def run(argv: List[str], state: Optional[context.State] = None) -> int:
         report(_usage_message(err), state.plain)
         return 1
     except XenvirshError as err:
-        report(str(err), state.plain)
+        report(err.lines(), state.plain)
         return 1
     except KeyboardInterrupt:
         return 1

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any, Callable, List, Optional, TypeVar
+import time
+from typing import Any, Callable, List, Optional, Sequence, TypeVar, Union
 
 import click
 
@@ -31,26 +32,34 @@ class MissingOption(XenvirshError):
     """``command 'start' requires <domain> option``."""
 
 
+# the parameter name of a virsh argument's --NAME form: NAME_option
+_OPTION_FORM = "_option"
+
+
 def virsh_argument(name: str, *, required: bool = True, metavar: Optional[str] = None,
-                   help_text: str = "") -> Callable[[F], F]:
+                   help_text: str = "", complete: Optional[Callable[..., Any]] = None,
+                   param: Optional[str] = None) -> Callable[[F], F]:
     """A positional argument that may also be given as ``--NAME``; a domain
-    completes to the connection's domain names."""
-    option_value = f"{name}_option"
-    complete = complete_domain if name == "domain" else None
+    completes to the connection's domain names. ``param`` names the function's
+    parameter when NAME cannot (``format``)."""
+    param = param or name
+    option_value = param + _OPTION_FORM
+    if complete is None and name == "domain":
+        complete = complete_domain
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            positional = kwargs.pop(name)
+            positional = kwargs.pop(param)
             given = kwargs.pop(option_value)
             value = given if given is not None else positional
             if value is None and required:
                 ctx = click.get_current_context()
                 raise MissingOption(f"command '{ctx.info_name}' requires <{name}> option")
-            kwargs[name] = value
+            kwargs[param] = value
             return func(*args, **kwargs)
 
-        wrapper = click.argument(name, metavar=metavar or name.upper(), required=False,
+        wrapper = click.argument(param, metavar=metavar or name.upper(), required=False,
                                  shell_complete=complete)(wrapper)
         return click.option(f"--{name}", option_value, metavar=metavar or name.upper(),
                             help=help_text,
@@ -59,10 +68,14 @@ def virsh_argument(name: str, *, required: bool = True, metavar: Optional[str] =
     return decorate
 
 
-def report(message: str, plain: bool = False) -> None:
-    """virsh's error lines on stderr (in colour on a terminal unless ``plain``)."""
+def report(lines: Union[str, Sequence[str]], plain: bool = False) -> None:
+    """virsh's error lines on stderr (in colour on a terminal unless ``plain``):
+    one per item of ``lines``, each kept on one line whatever text from the
+    input it quotes (such characters are shown as escapes, as in list's table)."""
+    from xenvirsh.cli.render import one_line
+
     fancy = terminal.styled(sys.stderr, plain)
-    for line in message.splitlines() or [""]:
+    for line in map(one_line, [lines] if isinstance(lines, str) else lines):
         if fancy:
             terminal.error(line)
         else:
@@ -127,15 +140,16 @@ class VirshCommand(QuickParsing):
         remote = context.state(ctx).remote_uri() if self.forward_remote else None
         if remote is not None:
             raise click.exceptions.Exit(forward(ctx, self, remote))
+        started = time.perf_counter()
         try:
             result = super().invoke(ctx)
         except MissingOption:
             raise  # a usage error: virsh never ran the command
         except XenvirshError as err:
-            report(str(err), context.state(ctx).plain)
-            _blank_line(ctx)
+            report(err.lines(), context.state(ctx).plain)
+            _blank_line(ctx, started)
             raise click.exceptions.Exit(1) from None
-        _blank_line(ctx)
+        _blank_line(ctx, started)
         return result
 
 
@@ -149,21 +163,31 @@ def forward(ctx: click.Context, cmd: click.Command, uri: Any) -> int:
 
     state = context.state(ctx)
     args = ["-q"] if state.quiet else []
+    if state.timing:
+        args.append("-t")
     stdin = None
     command_args = [str(ctx.info_name)]
     positional: List[str] = []
+    arguments = {str(param.name) for param in cmd.params if isinstance(param, click.Argument)}
     for param in cmd.params:
-        value = ctx.params.get(str(param.name))
+        name = str(param.name)
+        if isinstance(param, click.Option) and name.endswith(_OPTION_FORM) and \
+                name[:-len(_OPTION_FORM)] in arguments:
+            continue  # the --NAME form of a virsh argument travels as the argument
+        value = ctx.params.get(name)
+        if isinstance(param, click.Argument):
+            given = ctx.params.get(name + _OPTION_FORM)
+            value = given if given is not None else value
         if value is None or value is False:
             continue
-        if isinstance(param, click.Option):
-            flag = max(param.opts, key=len)
-            # one word: a value starting with "-" stays the option's value
-            command_args.append(flag if value is True else f"{flag}={value}")
-        elif param.name in FILE_PARAMETERS and value is not None:
+        if isinstance(param, click.Argument) and name in FILE_PARAMETERS:
             stdin = context.read_file(str(value))
             args.append(f"--input-name={value}")
             positional.append("-")
+        elif isinstance(param, click.Option):
+            flag = max(param.opts, key=len)
+            # one word: a value starting with "-" stays the option's value
+            command_args.append(flag if value is True else f"{flag}={value}")
         else:
             positional.append(str(value))
     # "--": a domain called "-x" is a name on the remote side too, not an option
@@ -171,8 +195,15 @@ def forward(ctx: click.Context, cmd: click.Command, uri: Any) -> int:
     return run_remote(uri, args + command_args, stdin=stdin, tty=cmd.name == "console")
 
 
-def _blank_line(ctx: click.Context) -> None:
-    if not context.state(ctx).quiet:
+def _blank_line(ctx: click.Context, started: float) -> None:
+    """vshCommandRun's end of a command: a blank line, or with -t the time the
+    command took; neither with -q."""
+    options = context.state(ctx)
+    if options.quiet:
+        return
+    if options.timing:
+        click.echo(f"\n(Time: {(time.perf_counter() - started) * 1000:.3f} ms)\n")
+    else:
         click.echo()
 
 

@@ -8,10 +8,11 @@ same information.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from typing import Any, ContextManager, List, Optional, Tuple
+from typing import Any, ContextManager, List, Match, Optional, Tuple
 
 import click
 
@@ -21,9 +22,25 @@ from xenvirsh.cli.context import state
 Fields = List[Tuple[str, str]]
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+# what ends a line: control characters but tab, and Unicode's line and
+# paragraph separators (str.splitlines and terminals break on them)
+_LINE_BREAKING = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+
+
 def escape_cell(text: str) -> str:
     """virsh shows control characters in table cells as \\xNN."""
-    return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or ord(c) == 127 else c for c in text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def one_line(text: str) -> str:
+    """``text`` with what would break its line shown as escapes."""
+    return _LINE_BREAKING.sub(_escaped, text)
+
+
+def _escaped(match: Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _width(text: str) -> int:

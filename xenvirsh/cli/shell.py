@@ -80,8 +80,6 @@ def split_commands(line: str) -> List[List[str]]:
 def interact(state: State) -> int:
     """Read and run commands until quit, exit or end of input; exit status 0
     as virsh's (a failing command reports its error and the shell goes on)."""
-    from xenvirsh.cli.main import run
-
     state.interactive, state.leaving = True, False
     if not state.quiet:
         click.echo(BANNER, nl=False)
@@ -98,17 +96,27 @@ def interact(state: State) -> int:
             try:
                 commands = split_commands(line)
             except ShellSyntaxError as err:
-                report(str(err), state.plain)
+                report(err.lines(), state.plain)
                 continue
-            for argv in filter(None, commands):
-                if argv[0].startswith("-"):  # global options belong to the command line
-                    report(f"unknown command: '{argv[0]}'", state.plain)
-                    break
-                run(argv, state)
-                if state.leaving:
-                    break
+            run_commands(commands, state)
     state.interactive = False
     return 0
+
+
+def run_commands(commands: List[List[str]], state: State) -> int:
+    """Run the commands of one command string in turn, as vshCommandRun does
+    (a failure does not stop the next); the status is the last one's."""
+    from xenvirsh.cli.main import run
+
+    status = 0
+    for argv in filter(None, commands):
+        if argv[0].startswith("-"):  # global options belong to the command line
+            report(f"unknown command: '{argv[0]}'", state.plain)
+            return 1
+        status = run(argv, state)
+        if state.leaving:
+            break
+    return status
 
 
 @contextlib.contextmanager

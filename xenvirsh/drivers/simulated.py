@@ -57,7 +57,7 @@ class SimulatedHypervisor:
 
     def list_running(self) -> List[RunningDomain]:
         with self._state() as state:
-            domains = [_dom0()]
+            domains = [_dom0(state.get("dom0", {}))]
             domains += [_running(int(domid), entry)
                         for domid, entry in sorted(state["domains"].items(),
                                                    key=lambda item: int(item[0]))]
@@ -146,6 +146,9 @@ class SimulatedHypervisor:
 
     @staticmethod
     def _entry(state: State, domid: int) -> Dict[str, Any]:
+        if domid == 0:  # what changed of Domain-0 (memory, vCPUs), over its defaults
+            dom0: Dict[str, Any] = state.setdefault("dom0", {})
+            return dom0
         entry: Optional[Dict[str, Any]] = state["domains"].get(str(domid))
         if entry is None:
             raise OperationFailed(f"domain {domid} does not exist on the simulated host")
@@ -206,12 +209,22 @@ def _check_state(state: Any) -> None:
         for key, kind in _OPTIONAL_FIELDS.items():
             if entry.get(key) is not None and not isinstance(entry[key], kind):
                 raise ValueError(f"domain {domid} has no valid {key!r}")
+    dom0 = state.get("dom0", {})
+    if not isinstance(dom0, dict) or any(
+            key not in _DOM0_FIELDS or not isinstance(value, int) for key, value in dom0.items()):
+        raise ValueError("bad entry for Domain-0")
 
 
-def _dom0() -> RunningDomain:
+# what of Domain-0 set_memory, set_max_memory and set_vcpus change
+_DOM0_FIELDS = ("max_memkb", "current_memkb", "vcpus")
+
+
+def _dom0(changed: Dict[str, int]) -> RunningDomain:
     return RunningDomain(domid=0, name="Domain-0", uuid=DOM0_UUID, os_type="xen",
-                         state="running", reason="booted", max_memkb=DOM0_MEMKB,
-                         current_memkb=DOM0_MEMKB, vcpus=NODE.cpus, cpu_time_ns=0)
+                         state="running", reason="booted",
+                         max_memkb=changed.get("max_memkb", DOM0_MEMKB),
+                         current_memkb=changed.get("current_memkb", DOM0_MEMKB),
+                         vcpus=changed.get("vcpus", NODE.cpus), cpu_time_ns=0)
 
 
 def _running(domid: int, entry: Dict[str, Any]) -> RunningDomain:

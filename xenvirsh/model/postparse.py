@@ -276,7 +276,8 @@ def _disk(dom: Domain, disk: Disk) -> None:
     nvme = disk.source_extras.nvme
     if nvme is not None and nvme.managed is None:
         nvme.managed = True
-    if disk.info.address_type is None and disk.dst:
+    # an empty target is a name too, which no index matches (libvirt tests for NULL)
+    if disk.info.address_type is None and disk.dst is not None:
         _assign_drive_address(disk)
     _expand_group_iotune(dom, disk)
 

@@ -136,7 +136,7 @@ def _disk(dom: Domain, disk: object) -> None:
     """virDomainDiskDefValidate."""
     assert isinstance(disk, Disk)
     extras = disk.source_extras
-    if not disk.dst:
+    if disk.dst is None:
         if extras.pool is not None:
             raise XenvirshError(
                 f"missing target information for device pool = '{extras.pool}', "

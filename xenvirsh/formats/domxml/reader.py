@@ -76,8 +76,11 @@ def parse_domain(text: Union[str, bytes], host: Host) -> Domain:
 
 def read_domain(root: Element) -> Domain:
     """Read a ``<domain>`` element as libvirt does with the INACTIVE flag."""
-    if root.tag != "domain":
-        raise XMLError(f"expecting root element of 'domain', not '{root.tag}'")
+    # libvirt compares the local name: a namespace on the root is no refusal
+    # (its children, in the namespace too, are then not the elements it reads)
+    name = root.tag.rpartition("}")[2]
+    if name != "domain":
+        raise XMLError(f"expecting root element of 'domain', not '{name}'")
     dom = Domain()
     props.reset_ignored_error()
     present = props.child_tags(root)
@@ -229,8 +232,9 @@ def _read_vcpus(root: Element, dom: Domain) -> None:
     el = root.find("vcpu")
     maxvcpus = current = 1
     if el is not None:
-        value = props.parse_c_int(text_of(el) or "")
-        if value is None or value < 0:
+        # virXPathUInt: what does not fit 32 bits is no integer, "-1" is UINT_MAX
+        value = props.str_to_uint(text_of(el) or "", positive=False)
+        if value is None:
             raise XMLError("maximum vcpus count must be an integer")
         maxvcpus = value
         given = props.uint(el, "current")

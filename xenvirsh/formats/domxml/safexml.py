@@ -6,8 +6,8 @@ that declares a DTD or entities is refused outright (libvirt's documents never
 need one), as are documents above :data:`MAX_XML_SIZE`, nested deeper than
 :data:`MAX_DEPTH` or with more than :data:`MAX_XML_ELEMENTS` elements.
 
-The DTD is looked for twice: in the bytes, which refuses the usual attack
-before libxml2 sees it, and in the parsed document, because a document in
+The DTD is looked for twice: in the bytes of the prolog, which refuses the
+usual attack before libxml2 sees it, and in the parsed document, because a document in
 another encoding (UTF-16, UTF-7...) hides ``<!DOCTYPE`` from a byte search.
 """
 
@@ -24,7 +24,13 @@ from xenvirsh.limits import MAX_XML_ELEMENTS, MAX_XML_SIZE, describe
 # libxml2 refuses deeper nesting unless asked for huge trees
 MAX_DEPTH = 256
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# A DTD, entities included, can only be declared in the prolog, among the XML
+# declaration, processing instructions, comments and blanks; the same text in
+# the document (a comment, CDATA) declares nothing. Each item is matched on its
+# own, so the scan is linear.
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_DOCTYPE = re.compile(rb"\s*<!DOCTYPE", re.IGNORECASE)
+_BOM = b"\xef\xbb\xbf"
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -46,9 +52,9 @@ def parse_xml(data: Union[str, bytes]) -> etree._Element:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_XML_SIZE:
         raise XMLParseError(f"{_SOURCE}: document is larger than {describe(MAX_XML_SIZE)}")
-    if _DOCTYPE.search(raw):
+    if _declares_dtd(raw):
         raise _dtd_refused()
-    if not raw.strip():
+    if not raw:
         raise XMLParseError(f"{_SOURCE}:1: Document is empty")
     try:
         root = etree.fromstring(raw, _PARSER)
@@ -70,6 +76,15 @@ def parse_xml(data: Union[str, bytes]) -> etree._Element:
             raise XMLParseError(f"{_SOURCE}: document has {elements} elements; xenvirsh "
                                 f"reads at most {MAX_XML_ELEMENTS}")
     return root
+
+
+def _declares_dtd(raw: bytes) -> bool:
+    pos = len(_BOM) if raw.startswith(_BOM) else 0
+    while True:
+        item = _PROLOG_ITEM.match(raw, pos)
+        if item is None:
+            return _DOCTYPE.match(raw, pos) is not None
+        pos = item.end()
 
 
 def _dtd_refused() -> XMLParseError:
