@@ -110,8 +110,10 @@ class Connection:
             if record is None:
                 owner = "xenvirsh" if running.marker is not None else (
                     "xen" if running.domid == 0 else "xl")
+                # libxlAddDom0 marks Domain-0 persistent (it has no definition to lose)
                 record = records[key] = DomainRecord(
-                    name=running.name, uuid=running.uuid, owner=owner)
+                    name=running.name, uuid=running.uuid, owner=owner,
+                    persistent=running.domid == 0)
             record.running = running
         active = sorted((r for r in records.values() if r.active), key=lambda r: r.id)
         inactive = sorted((r for r in records.values() if not r.active),
@@ -278,7 +280,7 @@ class Connection:
     def set_memory(self, record: DomainRecord, kib: int, *, live: bool, config: bool,
                    maximum: bool = False) -> None:
         """virsh setmem / setmaxmem with libvirt's --live/--config rules."""
-        check_memory_size(kib, "virDomainSetMemoryFlags")
+        check_memory_size(kib)
         _refuse_domain0_config(record, config)
         live_def = self.definition(record) if live else None
         total = (live_def or self.definition(record, inactive=True)).memory_kib
@@ -298,6 +300,7 @@ class Connection:
     def set_vcpus(self, record: DomainRecord, count: int, *, live: bool, config: bool,
                   maximum: bool = False) -> None:
         """virsh setvcpus with libvirt's rules for the libxl driver."""
+        _refuse_domain0_config(record, config)  # a persistent domain with nothing stored
         if maximum and live:
             raise XenvirshError("invalid argument: invalid flag combination: (0x5)")
         if count == 0:
@@ -495,11 +498,12 @@ def _set_vcpus(dom: Domain, count: int, maximum: bool) -> None:
         dom.vcpus = count
 
 
-def check_memory_size(kib: int, api: str) -> None:
-    """virCheckNonZeroArgGoto in libvirt's memory APIs: a size of 0 would make
-    a definition no command can read back."""
+def check_memory_size(kib: int) -> None:
+    """virCheckNonZeroArgGoto in virDomainSetMemoryFlags, which virsh's setmem
+    and setmaxmem call (its message has no category): a size of 0 would make a
+    definition no command can read back."""
     if kib == 0:
-        raise XenvirshError(f"invalid argument: memory in {api} must not be zero")
+        raise XenvirshError("memory in virDomainSetMemoryFlags must not be zero")
 
 
 def _refuse_domain0_config(record: DomainRecord, config: bool) -> None:

@@ -120,17 +120,12 @@ def test_zero_memory_is_refused_and_nothing_changes(  # type: ignore[no-untyped-
         virsh, tmp_path: Path) -> None:
     virsh("-q", "define", str(_guest(tmp_path)))
     before = virsh("-q", "dumpxml", "--inactive", "g").out
-    # virsh picks the API by the flags given; libvirt's check names it
-    cases = [
-        (("setmaxmem", "g", "0"), "error: Unable to change MaxMemorySize\n"
-         "error: invalid argument: memory in virDomainSetMaxMemory must not be zero\n"),
-        (("setmaxmem", "g", "0", "--config"), "error: Unable to change MaxMemorySize\n"
-         "error: invalid argument: memory in virDomainSetMemoryFlags must not be zero\n"),
-        (("setmem", "g", "0"),
-         "error: invalid argument: memory in virDomainSetMemory must not be zero\n"),
-        (("setmem", "g", "0", "--config"),
-         "error: invalid argument: memory in virDomainSetMemoryFlags must not be zero\n"),
-    ]
+    # virsh calls virDomainSetMemoryFlags whatever the flags (seen in the lab)
+    zero = "error: memory in virDomainSetMemoryFlags must not be zero\n"
+    unable = "error: Unable to change MaxMemorySize\n"
+    cases = [(("setmaxmem", "g", "0"), unable + zero),
+             (("setmaxmem", "g", "0", "--config"), unable + zero),
+             (("setmem", "g", "0"), zero), (("setmem", "g", "0", "--config"), zero)]
     for args, err in cases:
         result = virsh(*args)
         assert (result.status, result.err) == (1, err)
@@ -147,7 +142,8 @@ def test_memory_size_is_read_before_the_domain_state(  # type: ignore[no-untyped
     """virsh parses the size before the API call that finds the domain inactive,
     and a malformed size is no failure of the API, so setmaxmem adds no line."""
     virsh("-q", "define", str(_guest(tmp_path)))
-    malformed = "error: Numeric value 'abc' for <size> option is malformed or out of range\n"
+    malformed = ("error: Scaled numeric value 'abc' for <size> option is malformed or out of "
+                 "range\n")
     assert virsh("setmem", "g", "abc").err == malformed
     assert virsh("setmaxmem", "g", "abc").err == malformed
     assert virsh("setmem", "--current", "--live", "bogus", "abc").err == (

@@ -344,7 +344,15 @@ def defined_in_both(workdir: Path) -> Iterator[Dict[str, str]]:
         xv("undefine", name, check=False)
 
 
-LIST_VARIANTS = [[], ["--all"], ["--inactive"], ["--all", "--name"], ["--all", "--uuid"]]
+LIST_VARIANTS = [[], ["--all"], ["--inactive"], ["--all", "--name"], ["--all", "--uuid"],
+                 # virsh's filters, and how its flags combine
+                 ["--inactive", "--all"], ["--state-running"], ["--state-shutoff"],
+                 ["--state-running", "--state-shutoff"], ["--all", "--state-other"],
+                 ["--all", "--persistent"], ["--all", "--transient"],
+                 ["--all", "--autostart"], ["--all", "--no-autostart"],
+                 ["--all", "--with-snapshot"], ["--all", "--without-snapshot"],
+                 ["--all", "--with-checkpoint"], ["--all", "--without-managed-save"],
+                 ["--all", "--managed-save"]]
 
 
 def test_list_output_equals_virsh(defined_in_both: Dict[str, str]) -> None:
@@ -355,6 +363,35 @@ def test_list_output_equals_virsh(defined_in_both: Dict[str, str]) -> None:
     rows = table_rows(xv("list", "--all").stdout)
     assert rows == [("0", "Domain-0", "running"), ("-", LONG_NAME, "shut off"),
                     ("-", "xv-virsh", "shut off")]
+
+
+# Refusals and usage errors: the same status, stdout and stderr as virsh, and
+# nothing changed ("0" sizes once made a definition no command could read)
+REFUSALS = [
+    ["start", "--bogus", "xv-virsh"], ["dominfo", "xv-virsh", "extra"],
+    ["setmem", "xv-virsh", "0"], ["setmem", "xv-virsh", "0", "--config"],
+    ["setmaxmem", "xv-virsh", "0"], ["setmaxmem", "xv-virsh", "0", "--config"],
+    ["setmem", "xv-virsh", "abc"], ["setmaxmem", "xv-virsh", "abc"],
+    ["setmem", "xv-virsh", "1G"], ["setmem", "--current", "--live", "xv-virsh", "1G"],
+    ["setvcpus", "xv-virsh", "99999999999", "--config"],
+    ["define", "/nonexistent.xml"], ["define", "/tmp"], ["create", "/tmp"],
+    ["setvcpus", "xv-virsh", "0", "--config"], ["setvcpus", "xv-virsh", "abc", "--config"],
+    ["domname", "+0"], ["domname", "--", "-0"], ["list --all --name"],
+    ["domname 0; nosuch; uri"], ["dominfo nosuch; uri"], ["uri; dominfo nosuch"],
+]
+
+
+def test_refusals_equal_virsh(defined_in_both: Dict[str, str]) -> None:
+    before = xv("dumpxml", "--inactive", "xv-virsh").stdout
+    differ = []
+    for args in REFUSALS:
+        mine, theirs = xv(*args, check=False), virsh(*args, check=False)
+        if (mine.returncode, mine.stdout, mine.stderr) != \
+                (theirs.returncode, theirs.stdout, theirs.stderr):
+            differ.append((args, mine.returncode, mine.stdout, mine.stderr,
+                           theirs.returncode, theirs.stdout, theirs.stderr))
+    assert differ == []
+    assert xv("dumpxml", "--inactive", "xv-virsh").stdout == before
 
 
 @slow

@@ -181,7 +181,7 @@ def test_list_json(host) -> None:  # type: ignore[no-untyped-def]
     domains = load(host("list", "--all", "--json"))
     assert domains == [
         {"id": 0, "name": "Domain-0", "uuid": "00000000-0000-0000-0000-000000000000",
-         "state": "running", "reason": "booted", "persistent": False, "autostart": False,
+         "state": "running", "reason": "booted", "persistent": True, "autostart": False,
          "owner": "xen"},
         {"id": 1, "name": "webserver", "uuid": "c7a5fdb2-cdaf-9455-926a-d65c16db1809",
          "state": "paused", "reason": "user", "persistent": True, "autostart": False,

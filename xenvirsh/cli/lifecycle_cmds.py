@@ -108,7 +108,8 @@ def _size_kib(size: str) -> int:
         return scaled_kib(number, unit, "size", True)
     except XenvirshError:
         raise XenvirshError(
-            f"Numeric value '{size}' for <size> option is malformed or out of range") from None
+            f"Scaled numeric value '{size}' for <size> option is malformed or out of range"
+        ) from None
 
 
 _SCOPE_OPTIONS = (
@@ -155,13 +156,8 @@ def _set_memory(ctx: click.Context, domain: str, size: str, config: bool, live: 
     conn = connection(ctx)
     record = conn.lookup(domain)
     kib = _size_kib(size)
-    # the API virsh calls, which the zero-size error names
-    if live or config or current:
-        api = "virDomainSetMemoryFlags"
-    else:
-        api = "virDomainSetMaxMemory" if maximum else "virDomainSetMemory"
     with failing("Unable to change MaxMemorySize") if maximum else contextlib.nullcontext():
-        check_memory_size(kib, api)
+        check_memory_size(kib)
         # virDomainSetMemory is --live, virDomainSetMaxMemory --current
         live, config = _scopes(live, config, current, not maximum, record.active,
                                record.persistent)

@@ -162,5 +162,8 @@ def _usage_message(err: click.ClickException) -> str:
     if isinstance(err, click.MissingParameter) and err.param is not None and err.ctx:
         name = err.param.human_readable_name.lower()
         return f"command '{err.ctx.info_name}' requires <{name}> option"
+    if isinstance(err, click.NoSuchOption) and err.ctx and err.ctx.parent \
+            and err.option_name.startswith("--"):  # a command's option, as virsh says
+        return f"command '{err.ctx.info_name}' doesn't support option {err.option_name}"
     return err.format_message()
 

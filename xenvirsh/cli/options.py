@@ -136,6 +136,14 @@ class VirshCommand(QuickParsing):
     # commands about xenvirsh itself (help, connect)
     forward_remote = True
 
+    def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
+        """click's parsing, with virsh's message for data no argument takes."""
+        ctx.allow_extra_args = True
+        rest = super().parse_args(ctx, args)
+        if ctx.args and not ctx.resilient_parsing:
+            raise click.UsageError(f"unexpected data '{ctx.args[0]}'", ctx)
+        return rest
+
     def invoke(self, ctx: click.Context) -> Any:
         remote = context.state(ctx).remote_uri() if self.forward_remote else None
         if remote is not None:

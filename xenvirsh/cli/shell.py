@@ -106,13 +106,17 @@ def interact(state: State) -> int:
 def run_commands(commands: List[List[str]], state: State) -> int:
     """Run the commands of one command string in turn, as vshCommandRun does
     (a failure does not stop the next); the status is the last one's."""
-    from xenvirsh.cli.main import run
+    from xenvirsh.cli.main import COMMANDS, run
 
-    status = 0
-    for argv in filter(None, commands):
-        if argv[0].startswith("-"):  # global options belong to the command line
+    commands = [argv for argv in commands if argv]
+    # virsh parses the whole string first: an unknown command runs none of them
+    # (global options belong to the command line, not here)
+    for argv in commands:
+        if argv[0] not in COMMANDS:
             report(f"unknown command: '{argv[0]}'", state.plain)
             return 1
+    status = 0
+    for argv in commands:
         status = run(argv, state)
         if state.leaving:
             break
