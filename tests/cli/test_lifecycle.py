@@ -111,7 +111,7 @@ def test_memory_and_vcpus(virsh, tmp_path: Path) -> None:  # type: ignore[no-unt
                           "allowable vcpus for the domain: 3 > 2\n")
     assert virsh("setvcpus", "g", "0").err == "error: Can't set 0 processors for a VM\n"
     assert virsh("setvcpus", "--maximum", "g", "2").err == (
-        "error: Option --maximum requires --config\n")
+        "error: Option --config is required by option --maximum\n")
     assert virsh("setmaxmem", "g", "1G", "--config").status == 0
     assert "<memory unit='KiB'>1048576</memory>" in virsh("dumpxml", "--inactive", "g").out
 

@@ -175,7 +175,7 @@ def setvcpus(ctx: click.Context, domain: str, count: str, maximum: bool, config:
     """Change the number of virtual CPUs of a domain."""
     _exclusive(live, config, current)
     if maximum and not config:
-        raise XenvirshError("Option --maximum requires --config")
+        raise XenvirshError("Option --config is required by option --maximum")  # VSH_REQUIRE_OPTION
     number = to_int(count)  # vshCommandOptInt
     if number is None or number < 0:
         raise XenvirshError(f"Numeric value '{count}' for <count> option is malformed or "
