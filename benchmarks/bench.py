@@ -1,7 +1,7 @@
 """xenvirsh's speed: conversions per second, cold command start, list and dominfo.
 
 Run from a checkout: ``python3 benchmarks/bench.py [--quick] [--json FILE]
-[--repo DIR]``. It reports:
+[--repo DIR] [--conversions]``. It reports:
 
 * for every format and direction, in-process conversions per second over the
   inputs of ../shared/conformance and examples/ (the median of repeated
@@ -17,7 +17,9 @@ Run from a checkout: ``python3 benchmarks/bench.py [--quick] [--json FILE]
   and ``dominfo`` of one of the 1,000.
 
 ``--repo DIR`` measures the xenvirsh of another checkout with this script,
-to compare two versions under the same conditions.
+to compare two versions under the same conditions; ``--conversions`` reports
+the conversions only, to compare interpreters by running the script with
+each.
 """
 
 from __future__ import annotations
@@ -204,6 +206,8 @@ def report(results: Dict[str, object]) -> str:
     for name, rate in rates.items():
         lines.append(f"  {name:<22} {rate['per_cpu_second']:>13,.0f}/s "
                      f"{rate['per_wall_second']:>14,.0f}/s {rate['inputs']:>7}")
+    if "cold_start_seconds" not in results:  # --conversions
+        return "\n".join(lines)
     cold = results["cold_start_seconds"]
     assert isinstance(cold, dict)
     lines.append("\nCold command, median of runs:")
@@ -232,16 +236,20 @@ def main() -> None:
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--repo", metavar="DIR", type=Path, default=HERE,
                         help="the checkout whose xenvirsh to measure (default: this one)")
+    parser.add_argument("--conversions", action="store_true",
+                        help="only the in-process conversions (to compare interpreters, "
+                             "run this script with each)")
     args = parser.parse_args()
     repo = args.repo.resolve()
     sys.path.insert(0, str(repo))
     repeats, runs = (3, 5) if args.quick else (7, 20)
     results: Dict[str, object] = _machine()
-    with tempfile.TemporaryDirectory(prefix="xenvirsh-pycache-") as pycache:
-        results["conversions_per_second"] = conversions(repeats)
-        results["cold_start_seconds"] = cold_start(repo, runs, Path(pycache))
-        results["domain_commands_seconds"] = domain_commands(
-            repo, (10, 100, 1000), max(runs // 2, 3), Path(pycache))
+    results["conversions_per_second"] = conversions(repeats)
+    if not args.conversions:
+        with tempfile.TemporaryDirectory(prefix="xenvirsh-pycache-") as pycache:
+            results["cold_start_seconds"] = cold_start(repo, runs, Path(pycache))
+            results["domain_commands_seconds"] = domain_commands(
+                repo, (10, 100, 1000), max(runs // 2, 3), Path(pycache))
     print(report(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
