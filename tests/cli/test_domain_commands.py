@@ -177,7 +177,10 @@ def test_ids_are_read_as_strtol_reads_them(virsh, guest_xml: Path) -> None:  # t
     virsh("-q", "start", "guest")
     for ident in ("1", "+1", " 1", "01"):
         assert virsh("-q", "domname", ident).out == "guest\n"
-    assert virsh("-q", "domname", "--", "-0").out == "Domain-0\n"
+    # only "--" starts a command's option (vshCommandParse): "-0" is data
+    assert virsh("-q", "domname", "-0").out == virsh("-q", "domname", "--", "-0").out == \
+        "Domain-0\n"
+    assert virsh("start", "-x").err == "error: failed to get domain '-x'\n"
     assert virsh("domname", "1x").err == "error: failed to get domain '1x'\n"
 
 

@@ -145,6 +145,7 @@ def test_memory_size_is_read_before_the_domain_state(  # type: ignore[no-untyped
     malformed = ("error: Scaled numeric value 'abc' for <size> option is malformed or out of "
                  "range\n")
     assert virsh("setmem", "g", "abc").err == malformed
+    assert virsh("setmem", "g", "-5").err == malformed.replace("'abc'", "'-5'")
     assert virsh("setmaxmem", "g", "abc").err == malformed
     assert virsh("setmem", "--current", "--live", "bogus", "abc").err == (
         "error: Options --current and --live are mutually exclusive\n")

@@ -386,6 +386,9 @@ REFUSALS = [
     ["setmaxmem", "xv-virsh", "1G", "--live"], ["setvcpus", "xv-virsh", "1", "--live"],
     ["setvcpus", "xv-virsh", "1", "--maximum"], ["setvcpus", "xv-virsh", "1", "--current"],
     ["destroy", "0"], ["autostart", "0"], ["suspend", "0"],
+    # only "--" starts an option: "-5" is a size, "-x" a domain name
+    ["setmem", "xv-virsh", "-5"], ["setmaxmem", "xv-virsh", "-1", "--config"],
+    ["setvcpus", "xv-virsh", "-1", "--config"], ["domname", "-0"], ["start", "-x"],
 ]
 # Left out on purpose: libvirt 9.0's "undefine Domain-0" succeeds and makes
 # Domain-0 transient in libvirtd (xenvirsh refuses it); and for a missing

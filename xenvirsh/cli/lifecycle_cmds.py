@@ -158,7 +158,7 @@ def _set_memory(ctx: click.Context, domain: str, size: str, config: bool, live: 
     kib = _size_kib(size)
     with failing("Unable to change MaxMemorySize") if maximum else contextlib.nullcontext():
         check_memory_size(kib)
-        # virDomainSetMemory is --live, virDomainSetMaxMemory --current
+        # without flags, setmem changes the running domain, setmaxmem the current state
         live, config = _scopes(live, config, current, not maximum, record.active,
                                record.persistent)
         conn.set_memory(record, kib, live=live, config=config, maximum=maximum)

@@ -91,8 +91,13 @@ class _ShortOptionParser(_ClickParser):
     first, and the failure builds an error that imports ``difflib`` and calls
     gettext, which imports ``locale``: 3 % of a conversion command."""
 
+    # a command's words: only "--" starts an option there, as in vshCommandParse
+    data_dash = False
+
     def _process_opts(self, arg: str, state: Any) -> None:
-        if len(arg) == 2 and arg not in self._opt_prefixes:
+        if self.data_dash and not arg.startswith("--") and arg not in self._short_opt:
+            state.largs.append(arg)  # "-5", "-x": data (a size, a domain name)
+        elif len(arg) == 2 and arg not in self._opt_prefixes:
             self._match_short_opt(arg, state)
         else:
             super()._process_opts(arg, state)
@@ -135,6 +140,12 @@ class VirshCommand(QuickParsing):
     # on a xen+ssh connection the command runs on the remote host, except the
     # commands about xenvirsh itself (help, connect)
     forward_remote = True
+
+    def make_parser(self, ctx: click.Context) -> _ClickParser:
+        parser = super().make_parser(ctx)
+        assert isinstance(parser, _ShortOptionParser)
+        parser.data_dash = True
+        return parser
 
     def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
         """click's parsing, with virsh's message for data no argument takes."""
