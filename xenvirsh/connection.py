@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
+from xenvirsh.cnum import to_int
 from xenvirsh.drivers.base import Hypervisor, NodeInfo, RunningDomain
 from xenvirsh.errors import (
     NoDomain,
@@ -23,7 +24,6 @@ from xenvirsh.errors import (
     XMLParseError,
 )
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml
-from xenvirsh.formats.xen.cnum import to_int
 from xenvirsh.model.domain import Domain
 from xenvirsh.model.ids import parse_uuid
 from xenvirsh.store import ConfigStore, atomic_write, lock_file

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Union
 
-from xenvirsh.errors import InternalError, XenvirshError
+from xenvirsh.errors import XenvirshError
 from xenvirsh.formats import registry
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml
 from xenvirsh.host import TEST_HOST, Host
-from xenvirsh.limits import MAX_NATIVE_INPUT, MAX_NATIVE_OUTPUT, describe
+from xenvirsh.limits import MAX_NATIVE_INPUT, check_native_output, describe
 
 # formats libxl itself prints, with no such buffer
 _UNBOUNDED = frozenset({"libxl-json"})
@@ -60,8 +60,8 @@ def native_convert(src: str, dst: str, config: Text, host: Host = TEST_HOST) -> 
 
 
 def _bounded(fmt: str, text: str) -> str:
-    if fmt not in _UNBOUNDED and len(text.encode("utf-8")) > MAX_NATIVE_OUTPUT:
-        raise InternalError(f"native config is larger than {describe(MAX_NATIVE_OUTPUT)}")
+    if fmt not in _UNBOUNDED:
+        check_native_output(len(text.encode("utf-8")))
     return text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from xenvirsh.errors import ConfigUnsupported
+from xenvirsh.errors import ConfigUnsupported, InternalError
 
 MIB: Final = 1024 * 1024
 
@@ -26,6 +26,9 @@ MAX_DEVICES: Final = 512
 # vCPUs of one domain: libvirt allocates a structure per vCPU and aborts on a
 # count like 2^32; Xen 4.17 runs at most 128 for HVM guests
 MAX_VCPUS: Final = 16384
+# I/O threads of one domain (<iothreads>): libvirt allocates one structure per
+# thread as it does per vCPU; real domains have a few
+MAX_IOTHREADS: Final = 16384
 # a native config read (xen-xl, xen-xm, xen-sxpr): real ones are a few KiB, and
 # 1 MiB keeps the worst case of their readers near a second
 MAX_NATIVE_INPUT: Final = MIB
@@ -57,3 +60,26 @@ def check_vcpus(count: int) -> None:
     if count > MAX_VCPUS:
         raise ConfigUnsupported(
             f"the domain has {count} vCPUs; xenvirsh handles at most {MAX_VCPUS}")
+
+
+def check_iothreads(count: int) -> None:
+    """Refuse more than MAX_IOTHREADS I/O threads, before any is made."""
+    if count > MAX_IOTHREADS:
+        raise ConfigUnsupported(
+            f"the domain has {count} I/O threads; xenvirsh handles at most {MAX_IOTHREADS}")
+
+
+def check_implicit_controller(device: str, bus: str, index: int) -> None:
+    """Refuse a device address that implies more than MAX_IMPLICIT_CONTROLLERS
+    controllers of its bus (libvirt adds every one up to the highest named)."""
+    if index >= MAX_IMPLICIT_CONTROLLERS:
+        raise ConfigUnsupported(
+            f"{device} needs {bus} controller {index}; xenvirsh adds at "
+            f"most {MAX_IMPLICIT_CONTROLLERS} disk controllers of a type")
+
+
+def check_native_output(size: int) -> None:
+    """Refuse a native config of ``size`` bytes, or one known to take at least
+    that many before it is written."""
+    if size > MAX_NATIVE_OUTPUT:
+        raise InternalError(f"native config is larger than {describe(MAX_NATIVE_OUTPUT)}")

@@ -146,6 +146,12 @@ def test_memory_size_is_read_before_the_domain_state(  # type: ignore[no-untyped
                  "range\n")
     assert virsh("setmem", "g", "abc").err == malformed
     assert virsh("setmem", "g", "-5").err == malformed.replace("'abc'", "'-5'")
+    # strtoull's digits are ASCII ones, and a minus sign is refused even on zero
+    for size in ("\u0663M", "-0", "5 M"):
+        assert virsh("setmem", "g", size, "--config").err == malformed.replace("abc", size)
+    # its leading blanks and plus sign are fine
+    assert virsh("setmem", "g", " +5M", "--config").status == 0
+    assert "Used memory:    5120 KiB" in virsh("dominfo", "g").out
     assert virsh("setmaxmem", "g", "abc").err == malformed
     assert virsh("setmem", "--current", "--live", "bogus", "abc").err == (
         "error: Options --current and --live are mutually exclusive\n")

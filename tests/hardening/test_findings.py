@@ -14,11 +14,12 @@ import time
 import pytest
 
 from fuzz.targets import run_one
+from xenvirsh import conversion
 from xenvirsh.errors import XenvirshError
 from xenvirsh.formats import sxpr, xl
 from xenvirsh.formats.domxml import format_domain, parse_domain_xml
 from xenvirsh.host import TEST_HOST
-from xenvirsh.limits import MAX_DEVICES
+from xenvirsh.limits import MAX_DEVICES, MAX_IOTHREADS
 from xenvirsh.model.placement import disk_name_index
 
 SECONDS = 5.0
@@ -115,3 +116,66 @@ def test_fuzz_xl_pci_function_above_seven_changes_as_in_libvirt() -> None:
     again = format_domain(parse_domain_xml(first, TEST_HOST), secure=True)
     assert "function='0x22'" in again
     run_one("xl", b'name = "p"\nmemory = 64\nkernel = "/k"\npci = [ "0000:0.10" ]\n')
+
+
+def _hvm(body: str, devices: str = "") -> str:
+    return ("<domain type='xen'><name>t</name><memory>65536</memory>" + body +
+            "<os><type>hvm</type><loader>/usr/lib/xen/boot/hvmloader</loader></os>"
+            f"<devices>{devices}</devices></domain>")
+
+
+@pytest.mark.parametrize("vcpu", ["\u0663", "+\u0663", "\xa02", "2\u2003", "1" * 5000])
+def test_review_numbers_take_c_blanks_and_ascii_digits_only(vcpu: str) -> None:
+    """Python's int() read '\u0663' (ARABIC-INDIC DIGIT THREE) as 3 and
+    refused 5000 digits with a ValueError (an internal error); libvirt's
+    strtoul takes neither."""
+    assert _refusal(parse_domain_xml, _hvm(f"<vcpu>{vcpu}</vcpu>")) == (
+        "XML error: maximum vcpus count must be an integer")
+
+
+def test_review_a_uuid_with_a_unicode_blank_is_malformed() -> None:
+    uuid = "\xa0d5a1ba45-93ac-40af-9b90-aec105461ec4"
+    assert _refusal(parse_domain_xml, _hvm(f"<uuid>{uuid}</uuid>")) == (
+        "internal error: malformed uuid element")
+
+
+@pytest.mark.parametrize("config", [
+    'name = "t"\nmemory = 64\nkernel = "/k"\ncpus = "' + "1" * 5000 + '"\n',
+    'name = "t"\nmemory = 64\nkernel = "/k"\nvif = [ "rate=' + "1" * 5000 + 'MB/s" ]\n',
+])
+def test_review_thousands_of_digits_in_xl_are_refused_not_an_internal_error(config: str) -> None:
+    assert not _refusal(xl.read, config).startswith("internal error: ValueError")
+
+
+@pytest.mark.parametrize("fmt", ["xen-xl", "xen-sxpr"])
+def test_review_a_serial_port_near_two_to_the_31_is_refused_at_once(fmt: str) -> None:
+    """The xl and sxpr writers list every serial port up to the highest, 'none'
+    for the gaps: port 2147483647 (or '-2147483649', which wraps to it) took
+    minutes and all memory. Such a list cannot fit libvirt's output buffer."""
+    serials = ("<serial type='pty'><target port='-2147483649'/></serial>"
+               "<serial type='pty'><target port='0'/></serial>")
+    start = time.monotonic()
+    with pytest.raises(XenvirshError) as caught:
+        conversion.convert(_hvm("", serials), from_format="xml", to_format=fmt)
+    assert str(caught.value) == "internal error: native config is larger than 66560 bytes"
+    assert time.monotonic() - start < SECONDS
+
+
+def test_review_iothreads_above_the_limit() -> None:
+    """<iothreads>4294967295</iothreads> made one record per thread: all memory."""
+    assert _refusal(parse_domain_xml, _hvm("<iothreads>4294967295</iothreads>")) == (
+        f"unsupported configuration: the domain has 4294967295 I/O threads; xenvirsh handles "
+        f"at most {MAX_IOTHREADS}")
+    dom = parse_domain_xml(_hvm(f"<iothreads>{MAX_IOTHREADS}</iothreads>"), TEST_HOST)
+    assert len(dom.tuning.iothreads) == MAX_IOTHREADS
+
+
+def test_review_a_scsi_hostdev_address_implying_four_billion_controllers() -> None:
+    """The SCSI controllers a host device's drive address implies had no limit."""
+    hostdev = ("<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/>"
+               "<address bus='0' target='0' unit='0'/></source>"
+               "<address type='drive' controller='4294967295' bus='0' target='0' unit='0'/>"
+               "</hostdev>")
+    assert _refusal(parse_domain_xml, _hvm("", hostdev)) == (
+        "unsupported configuration: a SCSI host device needs scsi controller 4294967295; "
+        "xenvirsh adds at most 256 disk controllers of a type")

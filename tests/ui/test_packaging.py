@@ -31,8 +31,8 @@ def python(code: str, *, cwd: Path = REPO, path: str = str(REPO)) -> str:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from a copy of the sources (the checkout stays clean)."""
     setuptools = pytest.importorskip("setuptools")
-    if tuple(int(p) for p in setuptools.__version__.split(".")[:2]) < (70, 1):
-        pytest.skip("setuptools >= 70.1 builds wheels without the 'wheel' package")
+    if tuple(int(p) for p in setuptools.__version__.split(".")[:2]) < (77, 0):
+        pytest.skip("setuptools >= 77 reads pyproject.toml's SPDX license")
     work = tmp_path_factory.mktemp("build")
     source = work / "src"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -63,6 +63,7 @@ def test_wheel_contents(wheel: Path) -> None:
     requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines()
                 if line.startswith("Requires-Dist:") and "extra ==" not in line]
     assert sorted(requires) == ["click<9,>=8.0", "lxml>=4.6", "rich>=12"]
+    assert "License-Expression: LGPL-2.1-or-later" in metadata.splitlines()
 
 
 def test_installed_wheel_runs(wheel: Path, tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from typing import Any, Callable, Optional, Tuple, TypeVar
 
 import click
 
+from xenvirsh import cnum
 from xenvirsh.cli.domain_cmds import failing, say
 from xenvirsh.cli.options import command, connection, virsh_argument
 from xenvirsh.cli.render import waiting
 from xenvirsh.connection import check_memory_size
 from xenvirsh.errors import XenvirshError
 from xenvirsh.formats.domxml.reader import scaled_kib
-from xenvirsh.formats.xen.cnum import to_int
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,13 +99,11 @@ def _scopes(live: bool, config: bool, current: bool, default_live: bool,
 
 
 def _size_kib(size: str) -> int:
-    number, unit = size, None
-    for index, char in enumerate(size):
-        if not char.isdigit():
-            number, unit = size[:index], size[index:]
-            break
+    """vshCommandOptScaledInt: a number as strtoull reads it, then a unit."""
+    number = cnum.scan(size)
+    end = number[2] if number is not None else 0
     try:
-        return scaled_kib(number, unit, "size", True)
+        return scaled_kib(size[:end], size[end:] or None, "size", True)
     except XenvirshError:
         raise XenvirshError(
             f"Scaled numeric value '{size}' for <size> option is malformed or out of range"
@@ -176,7 +174,7 @@ def setvcpus(ctx: click.Context, domain: str, count: str, maximum: bool, config:
     _exclusive(live, config, current)
     if maximum and not config:
         raise XenvirshError("Option --config is required by option --maximum")  # VSH_REQUIRE_OPTION
-    number = to_int(count)  # vshCommandOptInt
+    number = cnum.to_int(count)  # vshCommandOptInt
     if number is None or number < 0:
         raise XenvirshError(f"Numeric value '{count}' for <count> option is malformed or "
                             "out of range")

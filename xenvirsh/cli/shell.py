@@ -18,6 +18,7 @@ from typing import Callable, Iterator, List, Optional
 
 import click
 
+from xenvirsh import cnum
 from xenvirsh.cli.context import State
 from xenvirsh.cli.options import report
 from xenvirsh.errors import XenvirshError
@@ -166,11 +167,12 @@ def history_size() -> int:
     text = os.environ.get("XENVIRSH_HISTSIZE")
     if text is None:
         return HISTORY_SIZE
-    if not text.isdigit() or int(text) > HISTORY_SIZE_MAX:
+    size = cnum.to_int(text)
+    if size is None or not 0 <= size <= HISTORY_SIZE_MAX:
         report(f"Bad $XENVIRSH_HISTSIZE value; using {HISTORY_SIZE} "
                f"(the maximum is {HISTORY_SIZE_MAX})")
         return HISTORY_SIZE
-    return int(text)
+    return size
 
 
 class Completer:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Final, Iterator, List, Optional, Union
 
-from xenvirsh import limits
+from xenvirsh import cnum, limits
 from xenvirsh.errors import InternalError
 
 # xend configs are a few KiB; the limit bounds the tree (about 90 MB for 1 MiB of "()").
@@ -45,9 +45,6 @@ _TOKEN: Final = re.compile(
     # 3: quoted; libvirt took a missing closing quote, or a last lone backslash, as the end
     r"|'([^'\\]*(?:\\(?:[\s\S]|\Z)[^'\\]*)*)'?"
     r"|([^ \t\n\v\f\r()'][^ \t\n\v\f\r()]*))"  # 4: bare atom
-)
-_C_INTEGER: Final = re.compile(
-    r"[ \t\n\v\f\r]*([-+]?)(?:0[xX](?=[0-9a-fA-F])([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))?"
 )
 
 
@@ -149,19 +146,10 @@ def make(*items: Union[str, int, SExpr]) -> SExpr:
 
 def _strtol(text: str) -> int:
     """The exact value C's strtol/strtoull with base 0 read, before range clamping."""
-    match = _C_INTEGER.match(text)  # always matches: everything in it is optional
-    sign, hexadecimal, octal, decimal = match.groups() if match else ("", None, None, None)
-    if hexadecimal:
-        digits, base = hexadecimal.lstrip("0"), 16
-    elif octal:
-        digits, base = octal.lstrip("0"), 8
-    else:
-        digits, base = decimal or "", 10
-    if len(digits) > 25:  # beyond any 64-bit range; spares int() a huge string
-        number = 1 << 80
-    else:
-        number = int(digits, base) if digits else 0
-    return -number if sign == "-" else number
+    number = cnum.scan(text, 0)
+    if number is None:
+        return 0
+    return -number[0] if number[1] else number[0]
 
 
 # ----- reader -----

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from xenvirsh import cnum
 from xenvirsh.formats import virconf
 from xenvirsh.formats.virconf import Conf, Value
-from xenvirsh.formats.xen import channel, cnum, cpuid, graphics, usb, vnuma, xl_disk
+from xenvirsh.formats.xen import channel, cpuid, graphics, usb, vnuma, xl_disk
 from xenvirsh.formats.xen.boot import format_boot, parse_boot
 from xenvirsh.formats.xen.common import format_common, parse_common
 from xenvirsh.formats.xen.values import get_string, get_ulong

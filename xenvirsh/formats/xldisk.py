@@ -24,6 +24,7 @@ import re
 from operator import itemgetter
 from typing import Dict, Final, List, Literal, Optional, Pattern, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigSyntaxError
 from xenvirsh.record import dataclass
 
@@ -87,8 +88,6 @@ _BLANKS: Final = re.compile(r"[ \t\n]+")
 _POSITIONAL: Final = re.compile(r"[^=,]*,?")
 _TO_COMMA: Final = re.compile(r"[^,]*")
 _TO_NEWLINE: Final = re.compile(r"[^\n]*")  # flex's '.*'
-# compiled on first use (re caches it): only colo-port has a number
-_STRTOL: Final = r"[ \t\n\v\f\r]*([-+]?)([0-9]*)"
 _first: Final = itemgetter(0)
 
 
@@ -383,10 +382,8 @@ def _strip(token: str, delimiter: str) -> str:
 
 def _atoi(text: str) -> int:
     """C's atoi as glibc implements it: strtol(text, NULL, 10), then cast to int."""
-    match = re.match(_STRTOL, text)
-    sign, digits = match.groups() if match else ("", "")
-    digits = digits.lstrip("0")
-    number = 1 << 64 if len(digits) > 19 else int(digits or "0")  # strtol clamps the former
-    number = max(-(2**63), min(2**63 - 1, -number if sign == "-" else number))
+    scanned = cnum.scan(text)
+    magnitude, negative = (scanned[0], scanned[1]) if scanned else (0, False)
+    number = max(-(2**63), min(2**63 - 1, -magnitude if negative else magnitude))
     number &= 0xFFFFFFFF
     return number - (1 << 32) if number >= 1 << 31 else number

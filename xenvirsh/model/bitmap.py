@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import AbstractSet, FrozenSet, Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import InvalidArgument
 
 CpuSet = FrozenSet[int]
@@ -14,7 +15,6 @@ CPUMASK_LEN = 4096
 
 _SPACES = frozenset(" \t\n\v\f\r")
 _DIGITS = re.compile(r"[0-9]+")
-_SIGNED = re.compile(r"[+-]?[0-9]+")
 _INT_MAX = 2**31 - 1
 
 
@@ -41,9 +41,9 @@ def parse_bitmap(text: Optional[str], limit: int = CPUMASK_LEN) -> CpuSet:
         negate = text.startswith("^", pos)
         pos += negate
         number = _DIGITS.match(text, pos)
-        if number is None or int(number.group()) > _INT_MAX:
+        first = cnum.digits_value(number.group()) if number is not None else _INT_MAX + 1
+        if number is None or first > _INT_MAX:
             raise error
-        first = int(number.group())
         pos = _skip_spaces(text, number.end())
         if pos == len(text) or text[pos] == ",":
             if first >= limit:
@@ -53,14 +53,14 @@ def parse_bitmap(text: Optional[str], limit: int = CPUMASK_LEN) -> CpuSet:
             else:
                 bits.add(first)
         elif text[pos] == "-":
-            last_match = _SIGNED.match(text, _skip_spaces(text, pos + 1))
-            if negate or last_match is None or abs(int(last_match.group())) > _INT_MAX:
+            last_number = cnum.scan(text, 10, _skip_spaces(text, pos + 1))
+            if negate or last_number is None or last_number[0] > _INT_MAX:
                 raise error
-            last = int(last_match.group())
+            last = -last_number[0] if last_number[1] else last_number[0]
             if last < first or last >= limit:
                 raise error
             bits.update(range(first, last + 1))
-            pos = _skip_spaces(text, last_match.end())
+            pos = _skip_spaces(text, last_number[2])
         if pos < len(text) and text[pos] == ",":
             pos = _skip_spaces(text, pos + 1)
         elif pos < len(text):

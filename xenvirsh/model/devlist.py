@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator, List, NamedTuple, Optional
 
+from xenvirsh.limits import check_implicit_controller
 from xenvirsh.model.domain import Controller, DeviceInfo, Domain, Hostdev
 from xenvirsh.model.placement import insert_controller
 from xenvirsh.record import replace
@@ -130,6 +131,7 @@ def add_hostdev_scsi_controllers(dom: Domain) -> None:
                           if c.type == "scsi" and c.index == controller), None)
             if found is not None and found.model is not None:
                 model = found.model
+    check_implicit_controller("a SCSI host device", "scsi", highest)
     for index in range(highest + 1):
         if not any(c.type == "scsi" and c.index == index for c in controllers):
             insert_controller(controllers, Controller(type="scsi", index=index, model=model))

@@ -18,7 +18,7 @@ def parse_uuid(text: str) -> Optional[str]:
         return text.lower()
     digits: list[str] = []
     pos = 0
-    stripped = text.strip()
+    stripped = text.strip(" \t\n\v\f\r")  # g_ascii_isspace: no Unicode blanks
     while len(digits) < 32:
         if pos >= len(stripped):
             return None

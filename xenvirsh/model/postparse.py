@@ -13,7 +13,12 @@ from typing import Dict, List, Optional
 
 from xenvirsh.errors import ConfigUnsupported, InternalError, XMLError
 from xenvirsh.host import Host
-from xenvirsh.limits import MAX_IMPLICIT_CONTROLLERS, check_devices, check_vcpus
+from xenvirsh.limits import (
+    MAX_IMPLICIT_CONTROLLERS,
+    check_devices,
+    check_implicit_controller,
+    check_vcpus,
+)
 from xenvirsh.model.devlist import (
     DeviceRef,
     add_hostdev_scsi_controllers,
@@ -562,9 +567,7 @@ def _implicit_disk_controllers(dom: Domain) -> None:
         if highest >= MAX_IMPLICIT_CONTROLLERS:
             disk = next(d for d in dom.devices.disks if d.bus == bus and d.info.drive
                         and d.info.drive.controller == highest)
-            raise ConfigUnsupported(
-                f"disk '{disk.dst}' needs {bus} controller {highest}; xenvirsh adds at "
-                f"most {MAX_IMPLICIT_CONTROLLERS} disk controllers of a type")
+            check_implicit_controller(f"disk '{disk.dst}'", bus, highest)
         for index in range(highest + 1):
             if not any(c.type == bus and c.index == index for c in dom.devices.controllers):
                 insert_controller(dom.devices.controllers, Controller(type=bus, index=index))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, XMLError
 from xenvirsh.formats.domxml import props
 from xenvirsh.formats.domxml.devinfo import read_device_info, write_device_info
@@ -84,7 +85,7 @@ def _read_target(el: Element, chr_dev: ChrDevice) -> None:
     if port is None:
         chr_dev.target_port = -1
         return
-    value = props.str_to_uint(port, positive=False)
+    value = cnum.to_uint(port)
     if value is None:
         raise XMLError(f"Invalid port number: {port}")
     # libvirt keeps the port in a C int: "-1" (UINT_MAX) means "pick one"

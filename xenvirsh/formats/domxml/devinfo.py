@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError, XMLError
 from xenvirsh.formats.domxml import props
 from xenvirsh.formats.domxml.props import Element
@@ -105,7 +106,7 @@ def _usb_port(text: str) -> Optional[str]:
     rest = text
     while len(ports) < _USB_PORT_DEPTH:
         head, dot, tail = rest.partition(".")
-        value = props.str_to_uint(head)
+        value = cnum.to_uint(head, positive=True)
         if value is None:
             break
         ports.append(value)
@@ -135,7 +136,7 @@ def _read_other_address(addr_type: str, el: Element) -> OtherAddress:
         else:
             addr.slot = props.uint(el, "slot") or 0
     elif addr_type == "spapr-vio":
-        addr.reg = props.uint(el, "reg", base=16, limit=2**64) or None
+        addr.reg = props.uint(el, "reg", base=16, bits=64) or None
     elif addr_type == "ccw":
         _read_ccw(el, addr)
     elif addr_type == "isa":
@@ -143,7 +144,7 @@ def _read_other_address(addr_type: str, el: Element) -> OtherAddress:
         addr.irq = props.uint(el, "irq", base=16) or 0
     elif addr_type == "dimm":
         addr.slot = props.uint(el, "slot", required=True) or 0
-        addr.base = props.uint(el, "base", base=16, limit=2**64) or 0
+        addr.base = props.uint(el, "base", base=16, bits=64) or 0
     return addr
 
 

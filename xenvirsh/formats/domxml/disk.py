@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import (
     ConfigUnsupported,
     InvalidArgument,
-    XenvirshError,
     XMLError,
     XMLParseError,
 )
@@ -20,6 +20,7 @@ from xenvirsh.formats.domxml.devinfo import (
     write_device_info,
 )
 from xenvirsh.formats.domxml.props import Element, child_text, spec, text_of
+from xenvirsh.formats.domxml.tuning import scaled_value
 from xenvirsh.formats.domxml.xmlout import Out, onoff, yesno
 from xenvirsh.model import enums
 from xenvirsh.model.domain import (
@@ -218,27 +219,7 @@ def _read_driver(driver: Element, disk: Disk) -> None:
 
 def scaled_bytes(el: Element, what: str) -> int:
     """virParseScaledValue with a bytes default unit and no limit."""
-    value = props.text_of(el)
-    if value is None:
-        return 0
-    number = props.str_to_ull(value)
-    if number is None:
-        raise XMLError(f"Invalid value '{value}' for element or attribute '{what}'")
-    unit = el.get("unit")
-    scale = _unit_scale(unit) if unit else 1
-    if number and number > (2**64 - 1) // scale:
-        raise XenvirshError(f"numerical overflow: value too large: {number}{unit or ''}")
-    return number * scale
-
-
-def _unit_scale(unit: str) -> int:
-    low = unit.lower()
-    if low in ("b", "byte", "bytes"):
-        return 1
-    powers = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
-    if low[0] in powers and (len(low) == 1 or low[1:] in ("ib", "b")):
-        return int((1000 if low[1:] == "b" else 1024) ** powers[low[0]])
-    raise XenvirshError(f"invalid argument: unknown suffix '{unit}'")
+    return scaled_value(text_of(el), el.get("unit"), what, limit=2**64 - 1, scale=1)
 
 
 def _read_iotune(iotune: Optional[Element], disk: Disk) -> None:
@@ -248,7 +229,7 @@ def _read_iotune(iotune: Optional[Element], disk: Disk) -> None:
         text = child_text(iotune, name)
         if text is None:
             continue
-        value = props.str_to_ull(text)
+        value = cnum.to_ullong(text, positive=True)
         if value is None:
             raise XMLError(f"disk iotune field '{name}' must be an integer")
         disk.iotune[name] = value
@@ -312,7 +293,7 @@ def _read_nvme(source: Element) -> NVMeSource:
         raise XMLError("missing 'type' attribute to disk source")
     if kind != "pci":
         raise XMLError(f"unsupported source type '{kind}'")
-    namespace = props.uint(source, "namespace", required=True, limit=2**64)
+    namespace = props.uint(source, "namespace", required=True, bits=64)
     assert namespace is not None
     nvme = NVMeSource(namespace=namespace, managed=props.tristate(source, "managed"))
     address = source.find("address")
@@ -383,7 +364,8 @@ def _read_network_source(source: Element, disk: Disk) -> None:
     if protocol in ("http", "https", "ftp", "ftps"):
         readahead = _attr_text(source, "readahead", "size")
         timeout = _attr_text(source, "timeout", "seconds")
-        sizes = [props.str_to_ull(v) if v is not None else 0 for v in (readahead, timeout)]
+        sizes = [cnum.to_ullong(v, positive=True) if v is not None else 0
+                 for v in (readahead, timeout)]
         if None in sizes:
             raise XMLError("invalid readahead size or timeout")
         extras.readahead, extras.timeout = (v or 0 for v in sizes)
@@ -448,7 +430,7 @@ def _read_slices(source: Element, extras: DiskSourceExtras) -> None:
         raise XMLError("missing offset or size attribute of slice")
     values = []
     for name, text in (("offset", offset), ("size", size)):
-        value = props.str_to_ull(text)
+        value = cnum.to_ullong(text, positive=True)
         if value is None:
             raise XMLError(f"malformed value '{text}' of '{name}' attribute of slice")
         values.append(value)
@@ -496,7 +478,7 @@ def read_net_host(el: Element) -> NetHost:
         )
     port = el.get("port")
     if port is not None:
-        number = props.str_to_uint(port)
+        number = cnum.to_uint(port, positive=True)
         if number is None:
             raise InvalidArgument(f"failed to parse port number '{port}'")
         if number > 65535:

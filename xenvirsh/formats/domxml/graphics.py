@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError, XMLError
 from xenvirsh.formats.domxml import props
 from xenvirsh.formats.domxml.props import Element
@@ -57,7 +58,7 @@ def _read_vnc(el: Element, gfx: Graphics) -> None:
     gfx.listens = _read_listens(el, "vnc")
     port = el.get("port")
     if port is not None:
-        value = props.str_to_ll(port, bits=32)
+        value = cnum.to_int(port)
         if value is None:
             raise InternalError(f"cannot parse vnc port {port}")
         gfx.port = value
@@ -91,7 +92,7 @@ def _read_rdp(el: Element, gfx: Graphics) -> None:
     gfx.listens = _read_listens(el, "rdp")
     port = el.get("port")
     if port is not None:
-        value = props.str_to_ll(port, bits=32)
+        value = cnum.to_int(port)
         if value is None:
             raise InternalError(f"cannot parse rdp port {port}")
         gfx.port = value
@@ -181,7 +182,7 @@ def _valid_to(text: str) -> str:
     rest = text
     for separator in ("-", "-", "T", ":", ":", ""):
         head, sep, tail = rest.partition(separator) if separator else (rest, "", "")
-        value = props.str_to_ll(head, bits=32)
+        value = cnum.to_int(head)
         if value is None or (separator and not sep):
             raise InternalError(
                 f"cannot parse password validity time '{text}', expect YYYY-MM-DDTHH:MM:SS"

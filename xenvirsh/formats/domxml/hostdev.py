@@ -149,7 +149,7 @@ def _read_scsi(source: Element, scsi: HostdevSCSI) -> None:
         raise XMLError("'address' must be specified for scsi hostdev source")
     scsi.bus = props.uint(address, "bus", base=0, required=True) or 0
     scsi.target = props.uint(address, "target", base=0, required=True) or 0
-    scsi.unit = props.uint(address, "unit", base=0, required=True, limit=2**64) or 0
+    scsi.unit = props.uint(address, "unit", base=0, required=True, bits=64) or 0
     adapter = source.find("adapter")
     scsi.adapter = adapter.get("name") or None if adapter is not None else None
     if scsi.adapter is None:

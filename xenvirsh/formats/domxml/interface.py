@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import (
     ConfigUnsupported,
     InvalidArgument,
@@ -216,8 +217,8 @@ def _long_long(el: Element, name: str) -> int:
     text = el.get(name)
     if text is None:
         return 0
-    value = props.parse_c_int(text, 0)
-    if value is None or not -(2**63) <= value < 2**63:
+    value = cnum.to_ll(text, 0)
+    if value is None:
         raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
                        f"'{text}'. Expected long long integer value")
     return value
@@ -290,7 +291,7 @@ def _read_virtualport(el: Element, net: Interface, *, strict: bool) -> None:
             text = node.get(name)
             if text is None:
                 continue
-            value = props.str_to_uint(text, 0, positive=False)
+            value = cnum.to_uint(text, 0)
             if value is None:
                 raise XMLError(f"cannot parse value of {name} parameter")
             if value > limit:
@@ -357,7 +358,7 @@ def _read_bandwidth(el: Element, net: Interface) -> None:
 def _read_rate(el: Element, floor_ok: bool) -> Bandwidth:
     rate = Bandwidth()
     for attr in ("average", "peak", "burst", "floor"):
-        setattr(rate, attr, props.uint(el, attr, limit=2**64))
+        setattr(rate, attr, props.uint(el, attr, bits=64))
     if rate.average is None and rate.floor is None:
         raise XMLParseError("Missing mandatory average or floor attributes")
     if (rate.peak is not None or rate.burst is not None) and rate.average is None:
@@ -439,7 +440,7 @@ def read_ip(el: Element) -> IPAddress:
     ip = IPAddress(address=canonical, family=found)
     prefix = el.get("prefix")
     if prefix is not None:
-        value = props.str_to_uint(prefix, positive=False)
+        value = cnum.to_uint(prefix)
         # the limits follow the family given (or guessed) before parsing
         wanted = family or found
         if (value is None or (wanted == "ipv6" and value > 128)
@@ -582,19 +583,19 @@ def _read_tuning(el: Element, net: Interface) -> None:
     extras = net.extras
     sndbuf = child_text(el, "tune/sndbuf")
     if sndbuf is not None:
-        value = props.str_to_ull(sndbuf)
+        value = cnum.to_ullong(sndbuf, positive=True)
         if value is None:
             raise XMLError("sndbuf must be a positive integer")
         extras.sndbuf = value
     mtu = _attr_text(el, "mtu", "size")
     if mtu is not None:
-        size = props.str_to_uint(mtu)
+        size = cnum.to_uint(mtu, positive=True)
         if size is None:
             raise XMLError("malformed mtu size")
         net.mtu = size
     frames = _attr_text(el, "coalesce/rx/frames", "max")
     if frames is not None:
-        value = props.str_to_ull(frames, positive=False)
+        value = cnum.to_ullong(frames)
         if value is None:
             raise XenvirshError(f"cannot parse value '{frames}' for coalesce parameter")
         if value > _UINT_MAX:

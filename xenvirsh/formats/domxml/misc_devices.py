@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError, XenvirshError, XMLError
 from xenvirsh.formats.domxml import props
 from xenvirsh.formats.domxml.chardev import read_chr_source, write_chr_source
@@ -131,7 +132,7 @@ def _read_lease(node: Element) -> Lease:
     path = target.get("path")
     if path is None:
         raise XMLError("Missing 'path' attribute to 'target' element for lease")
-    offset = props.uint(target, "offset", limit=2**64) or 0
+    offset = props.uint(target, "offset", bits=64) or 0
     return Lease(lockspace=lockspace, key=key, path=path, offset=offset)
 
 
@@ -198,7 +199,7 @@ def _read_fs_driver(driver: Element, fs: Filesystem) -> None:
 def _read_ram_usage(fs: Filesystem, usage: Optional[str], units: Optional[str]) -> None:
     if usage is None:
         raise XMLError("missing 'usage' attribute for RAM filesystem")
-    value = props.str_to_ull(usage, positive=False)
+    value = cnum.to_ullong(usage)
     if value is None:
         raise XMLError(f"cannot parse usage '{usage}' for RAM filesystem")
     fs.usage_kib = scaled_value(str(value), units, "usage", limit=_ULL) // 1024
@@ -345,7 +346,7 @@ def _uint_or_fail(text: Optional[str], message: str) -> int:
     """virXPathUInt where only a malformed (not a missing) value is an error."""
     if not text:
         return 0
-    value = props.str_to_uint(text)
+    value = cnum.to_uint(text, positive=True)
     if value is None:
         raise XMLError(message)
     return value
@@ -475,8 +476,8 @@ def _read_usbdev(node: Element) -> RedirFilterRule:
 def _usb_version(text: str) -> int:
     """virDomainRedirFilterUSBVersionHelper: "JJ.MM" as BCD."""
     major_text, dot, minor_text = text.partition(".")
-    major = props.str_to_uint(major_text, positive=False) if dot else None
-    minor = props.str_to_uint(minor_text, positive=False) if dot else None
+    major = cnum.to_uint(major_text) if dot else None
+    minor = cnum.to_uint(minor_text) if dot else None
     if major is None or minor is None or major >= 100 or minor >= 100:
         raise XMLError(f"Cannot parse USB device version {text}")
     if len(minor_text) == 1:

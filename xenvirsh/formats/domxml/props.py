@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import XenvirshError, XMLError
 from xenvirsh.formats.domxml.node import Node
 
@@ -42,40 +43,6 @@ Element = Node
 ByTag = Dict[str, List[Element]]
 
 _SLASHES = r"/{2,}"
-
-# strtol's numbers by base, compiled on first use: the writer, which imports
-# this module too, never needs them
-_C_NUMBER_SOURCES = {
-    10: r"\s*([+-]?)(\d+)\Z",
-    16: r"\s*([+-]?)(?:0[xX])?([0-9a-fA-F]+)\Z",
-    0: r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)\Z",
-}
-_C_NUMBER: Dict[int, Pattern[str]] = {}
-
-
-def _c_number(base: int) -> Pattern[str]:
-    pattern = _C_NUMBER.get(base)
-    if pattern is None:
-        pattern = _C_NUMBER[base] = re.compile(_C_NUMBER_SOURCES[base])
-    return pattern
-
-
-def parse_c_int(text: str, base: int = 10) -> Optional[int]:
-    """strtol over the whole string: leading blanks and a sign allowed, nothing
-    trailing; base 0 takes 0x hex and leading-0 octal as C does."""
-    if base == 10 and text.isascii() and text.isdigit():  # most values: no regex needed
-        return int(text)
-    match = _c_number(base).match(text)
-    if not match:
-        return None
-    sign, digits = match.groups()
-    if base != 0:
-        value = int(digits, base)
-    elif digits[:2] in ("0x", "0X"):
-        value = int(digits, 16)
-    else:
-        value = int(digits, 8 if digits.startswith("0") else 10)
-    return -value if sign == "-" else value
 
 
 def text_of(el: Optional[Element]) -> Optional[str]:
@@ -176,8 +143,8 @@ def int_(
         if required:
             raise _missing(el, name)
         return None
-    number = parse_c_int(value, base)
-    if number is None or not -(2**31) <= number < 2**31:
+    number = cnum.to_int(value, base)
+    if number is None:
         raise _invalid(el, name, value, " Expected integer value")
     if nonneg and number < 0:
         raise _invalid(el, name, value, " Expected non-negative value")
@@ -190,73 +157,22 @@ def int_(
 
 def uint(
     el: Element, name: str, *, base: int = 10, required: bool = False, nonzero: bool = False,
-    limit: int = 2**32,
+    bits: int = 32,
 ) -> Optional[int]:
-    """virXMLPropUInt (and ULongLong with a larger ``limit``)."""
+    """virXMLPropUInt (virXMLPropULongLong with ``bits=64``)."""
     value = el.get(name)
     if value is None:
         if required:
             raise _missing(el, name)
         return None
-    number = parse_c_int(value, base)
-    if number is None or value.strip().startswith("-") or not 0 <= number < limit:
+    number = (cnum.to_uint if bits == 32 else cnum.to_ullong)(value, base, positive=True)
+    if number is None:
         raise _invalid(el, name, value, " Expected non-negative integer value")
     if nonzero and number == 0:
         raise XMLError(
             f"Invalid value for attribute '{name}' in element '{el.tag}': Zero is not permitted"
         )
     return number
-
-
-# --- libvirt's virStrToLong_* family ------------------------------------------
-
-_ULL = 2**64
-_UINT = 2**32
-
-
-def _signed_parts(text: str, base: int) -> Optional[Tuple[bool, int]]:
-    """g_ascii_strtoull's view of ``text``: (minus sign, magnitude), None when
-    it is not a whole number or overflows 64 bits."""
-    match = _c_number(base).match(text)
-    if not match:
-        return None
-    magnitude = parse_c_int(text.lstrip(" \t\n\v\f\r").lstrip("+-"), base)
-    if magnitude is None or magnitude >= _ULL:
-        return None
-    return match.group(1) == "-", magnitude
-
-
-def str_to_uint(text: str, base: int = 10, *, positive: bool = True) -> Optional[int]:
-    """virStrToLong_uip, or with ``positive=False`` virStrToLong_ui (where
-    "-N" wraps around like C's unsigned arithmetic)."""
-    parts = _signed_parts(text, base)
-    if parts is None:
-        return None
-    negative, value = parts
-    if negative:
-        if positive or value > _UINT - 1:
-            return None
-        return -value % _UINT
-    return value if value < _UINT else None
-
-
-def str_to_ull(text: str, base: int = 10, *, positive: bool = True) -> Optional[int]:
-    """virStrToLong_ullp, or with ``positive=False`` virStrToLong_ull."""
-    parts = _signed_parts(text, base)
-    if parts is None:
-        return None
-    negative, value = parts
-    if negative:
-        return None if positive else -value % _ULL
-    return value
-
-
-def str_to_ll(text: str, base: int = 10, *, bits: int = 64) -> Optional[int]:
-    """virStrToLong_ll (or virStrToLong_i with ``bits=32``)."""
-    value = parse_c_int(text, base)
-    if value is None or not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
-        return None
-    return value
 
 
 def node_text(el: Element) -> str:
@@ -316,13 +232,13 @@ def _read_one(el: Element, attr: str, kind: str, table: Sequence[str]) -> object
     if kind in ("uint", "uint+"):
         return uint(el, attr, nonzero=kind == "uint+")
     if kind == "ull":
-        return uint(el, attr, limit=2**64)
+        return uint(el, attr, bits=64)
     if kind == "int":
         return int_(el, attr)
     if kind == "int0+":
         return int_(el, attr, base=0, nonneg=True)
     if kind == "ull0+":
-        return uint(el, attr, base=0, limit=2**64, nonzero=True)
+        return uint(el, attr, base=0, bits=64, nonzero=True)
     if kind == "ll":
         return long_long(el, attr)
     raise ValueError(kind)
@@ -333,7 +249,7 @@ def long_long(el: Element, name: str) -> Optional[int]:
     value = el.get(name)
     if value is None:
         return None
-    number = str_to_ll(value)
+    number = cnum.to_ll(value)
     if number is None:
         raise _invalid(el, name, value, " Expected long long integer value")
     return number

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Union
 
+from xenvirsh import cnum
 from xenvirsh.errors import (
     ConfigUnsupported,
     InternalError,
@@ -197,6 +198,7 @@ def _read_caps(root: Element, dom: Domain) -> None:
 
 # virMemoryMaxValue on a 64-bit host: sizes are capped at LLONG_MAX bytes
 _MEMORY_MAX_BYTES = 2**63 - 1
+_UINT_MAX = 2**32 - 1
 MEMORY_MAX_KIB = -(-_MEMORY_MAX_BYTES // 1024)
 
 
@@ -222,8 +224,8 @@ def _read_memory(root: Element, dom: Domain) -> None:
     dom.max_memory_kib = _element_kib(root, "maxMemory")
     max_el = root.find("maxMemory")
     if max_el is not None and max_el.get("slots") is not None:
-        slots = props.parse_c_int(max_el.get("slots", ""))
-        if slots is None or slots < 0:
+        slots = cnum.to_signed(max_el.get("slots", ""))
+        if slots is None or not 0 <= slots <= _UINT_MAX:  # stored as an unsigned int
             raise XMLError("Failed to parse memory slot count")
         dom.memory_slots = slots
 
@@ -233,7 +235,7 @@ def _read_vcpus(root: Element, dom: Domain) -> None:
     maxvcpus = current = 1
     if el is not None:
         # virXPathUInt: what does not fit 32 bits is no integer, "-1" is UINT_MAX
-        value = props.str_to_uint(text_of(el) or "", positive=False)
+        value = cnum.to_uint(text_of(el) or "")
         if value is None:
             raise XMLError("maximum vcpus count must be an integer")
         maxvcpus = value
@@ -621,14 +623,14 @@ def _read_clock(root: Element, dom: Domain) -> None:
         if adjustment == "reset":
             clock.adjustment_reset = True
         elif adjustment is not None:
-            value = props.str_to_ll(adjustment)
+            value = cnum.to_ll(adjustment)
             if value is None:
                 raise XMLError(f"unknown clock adjustment '{adjustment}'")
             clock.basis = clock.offset
             clock.offset = "variable"
             clock.adjustment = value
     elif clock.offset == "variable":
-        value = props.str_to_ll(adjustment) if adjustment is not None else None
+        value = cnum.to_ll(adjustment) if adjustment is not None else None
         clock.adjustment = value or 0
         basis = attr("basis")
         if basis is not None:
@@ -640,7 +642,7 @@ def _read_clock(root: Element, dom: Domain) -> None:
         if not clock.timezone:
             raise InternalError("missing 'timezone' attribute for clock with offset='timezone'")
     else:
-        start = props.str_to_ull(attr("start") or "")
+        start = cnum.to_ullong(attr("start") or "", positive=True)
         if start is None:
             raise InternalError("missing 'start' attribute for clock with offset='absolute'")
         clock.start = start
@@ -656,7 +658,7 @@ def _read_timer(el: Element) -> Timer:
     timer.present = props.tristate(el, "present")
     timer.tickpolicy = props.enum(el, "tickpolicy", enums.TIMER_TICKPOLICIES, nonzero=True)
     timer.track = props.enum(el, "track", enums.TIMER_TRACKS, nonzero=True)
-    frequency = props.uint(el, "frequency", limit=2**64)
+    frequency = props.uint(el, "frequency", bits=64)
     timer.frequency = frequency or 0
     timer.mode = props.enum(el, "mode", enums.TIMER_MODES, nonzero=True)
     catchup = el.find("catchup")
@@ -881,7 +883,7 @@ def _read_controller(el: Element) -> Controller:
     node_text = text_of(el.find("target/node"))
     numa_node = -1
     if node_text is not None:
-        number = props.str_to_ll(node_text, bits=32)
+        number = cnum.to_int(node_text)
         if number is None or number < 0:
             raise XMLError("invalid NUMA node in target")
         numa_node = number

@@ -9,10 +9,12 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError, XenvirshError, XMLError, XMLParseError
 from xenvirsh.formats.domxml import props
 from xenvirsh.formats.domxml.props import Element, child_text, text_of
 from xenvirsh.formats.domxml.xmlout import Out, onoff, yesno
+from xenvirsh.limits import check_iothreads
 from xenvirsh.model import enums
 from xenvirsh.model.bitmap import CpuSet, format_bitmap, parse_bitmap
 from xenvirsh.model.domain import CPUTune, Domain, VcpuPin
@@ -157,7 +159,7 @@ def _read_memory_backing(root: Element) -> MemoryBacking:
         setattr(mem, field_name, value)
     threads = props.first_attr(root, "memoryBacking/allocation", "threads")
     if threads is not None:
-        count = props.str_to_uint(threads)
+        count = cnum.to_uint(threads, positive=True)
         if count is None:
             raise XMLError("Failed to parse memory allocation threads")
         mem.allocation_threads = count
@@ -193,7 +195,7 @@ def scaled_value(
         if required:
             raise XMLError(f"missing element or attribute '{what}'")
         return 0
-    number = props.str_to_ull(value)
+    number = cnum.to_ullong(value, positive=True)
     if number is None:
         raise XMLError(f"Invalid value '{value}' for element or attribute '{what}'")
     scale = _unit_scale(unit, scale)
@@ -222,7 +224,7 @@ def _unit_scale(unit: Optional[str], default: int = 1024) -> int:
 
 
 def read_blkiotune(root: Element, tuning: Tuning) -> None:
-    weight = props.str_to_uint(child_text(root, "blkiotune/weight") or "")
+    weight = cnum.to_uint(child_text(root, "blkiotune/weight") or "", positive=True)
     tuning.blkio_weight = weight or 0  # libvirt ignores a bad weight
     for node in root.findall("blkiotune/device"):
         tuning.blkio_devices.append(_read_blkio_device(node))
@@ -244,9 +246,9 @@ def _read_blkio_device(node: Element) -> BlkioDevice:
         if text is None:
             continue
         if wide:
-            value = props.str_to_ull(text, positive=False)
+            value = cnum.to_ullong(text)
         else:
-            value = props.str_to_uint(text, positive=False)
+            value = cnum.to_uint(text)
         if value is None:
             raise ConfigUnsupported(f"could not parse {what} {text}")
         setattr(dev, field_name, value)
@@ -354,7 +356,7 @@ def read_iothreads(root: Element, tuning: Tuning) -> None:
     text = child_text(root, "iothreads")
     count = 0
     if text is not None:
-        parsed = props.str_to_uint(text)
+        parsed = cnum.to_uint(text, positive=True)
         if parsed is None:
             raise XMLError(f"invalid iothreads count '{text}'")
         count = parsed
@@ -363,14 +365,16 @@ def read_iothreads(root: Element, tuning: Tuning) -> None:
         tuning.default_iothread_min = _nonneg_int(default, "thread_pool_min")
         tuning.default_iothread_max = _nonneg_int(default, "thread_pool_max")
     threads: List[IOThread] = []
+    used = set()
     for node in root.findall("iothreadids/iothread"):
         thread = _read_iothread(node)
-        if any(t.id == thread.id for t in threads):
+        if thread.id in used:
             raise XMLError(f"duplicate iothread id '{thread.id}' found")
         threads.append(thread)
+        used.add(thread.id)
     count = max(count, len(threads))
+    check_iothreads(count)
     if count != len(threads):
-        used = {t.id for t in threads}
         free = (i for i in range(1, count + 1) if i not in used)
         threads += [IOThread(id=next(free), autofill=True)
                     for _ in range(count - len(threads))]
@@ -390,9 +394,9 @@ def _read_iothread(node: Element) -> IOThread:
     thread.pool_max = _nonneg_int(node, "thread_pool_max")
     poll = node.find("poll")
     if poll is not None:
-        thread.poll_max = props.uint(poll, "max", limit=2**64)
-        thread.poll_grow = props.uint(poll, "grow", limit=2**64)
-        thread.poll_shrink = props.uint(poll, "shrink", limit=2**64)
+        thread.poll_max = props.uint(poll, "max", bits=64)
+        thread.poll_grow = props.uint(poll, "grow", bits=64)
+        thread.poll_shrink = props.uint(poll, "shrink", bits=64)
     return thread
 
 
@@ -433,7 +437,7 @@ def read_cputune(root: Element, dom: Domain) -> None:
         text = text_of(tune.find(tag))
         if text is None:
             continue
-        value = props.str_to_ll(text) if signed else props.str_to_ull(text)
+        value = cnum.to_ll(text) if signed else cnum.to_ullong(text, positive=True)
         if value is None:
             raise XMLError(f"can't parse cputune {what} value")
         setattr(cputune, field_name, value)
@@ -804,7 +808,7 @@ def _check_bios_date(block: SysinfoBlock) -> None:
     if date is None:
         return
     parts = date.split("/")
-    numbers = [props.str_to_ll(p, bits=32) for p in parts] if len(parts) == 3 else []
+    numbers = [cnum.to_int(p) for p in parts] if len(parts) == 3 else []
     if len(numbers) != 3 or any(n is None for n in numbers):
         raise XMLParseError("Invalid BIOS 'date' format")
     month, day, year = (n or 0 for n in numbers)
@@ -873,7 +877,7 @@ def read_idmap(root: Element, tuning: Tuning) -> None:
 def _read_id_maps(nodes: List[Element]) -> List[Tuple[int, int, int]]:
     maps = []
     for node in nodes:
-        values = [props.str_to_uint(node.get(name) or "")
+        values = [cnum.to_uint(node.get(name) or "", positive=True)
                   for name in ("start", "target", "count")]
         if None in values:
             raise XMLError("invalid idmap start/target/count settings")

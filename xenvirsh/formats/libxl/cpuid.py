@@ -10,10 +10,10 @@ that state and its JSON form (``libxl_cpuid_policy_list_gen_json``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, NamedTuple, Optional
 
+from xenvirsh import cnum
 from xenvirsh.formats.libxl.cpuid_features import FEATURES
 
 UNUSED = 0xFFFFFFFF  # XEN_CPUID_INPUT_UNUSED: no subleaf
@@ -118,23 +118,13 @@ _WORDS = (
     _Word(0x80000021, UNUSED, ECX),
 )
 
-_C_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
-
-
 def _strtoul(text: str) -> Optional[int]:
     """C's strtoul(text, &end, 0) on a 64-bit host; None when no digits were read."""
-    match = _C_NUMBER.match(text)
-    if match is None:
+    number = cnum.scan(text, 0)
+    if number is None:
         return None
-    digits = match.group(2)
-    if digits[:2] in ("0x", "0X"):
-        value = int(digits[2:], 16)
-    elif digits.startswith("0"):
-        value = int(digits, 8)
-    else:
-        value = int(digits)
-    value = min(value, (1 << 64) - 1)  # strtoul saturates
-    return (-value if match.group(1) == "-" else value) % (1 << 64)
+    value = min(number[0], (1 << 64) - 1)  # strtoul saturates
+    return (-value if number[1] else value) % (1 << 64)
 
 
 @dataclass

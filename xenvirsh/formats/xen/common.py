@@ -10,9 +10,10 @@ meaning netfront and whether several serial ports are allowed.
 
 from __future__ import annotations
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError
 from xenvirsh.formats.virconf import Conf
-from xenvirsh.formats.xen import cnum, features, graphics, serial, vif
+from xenvirsh.formats.xen import features, graphics, serial, vif
 from xenvirsh.formats.xen.pci import format_pci_list, parse_pci_list
 from xenvirsh.formats.xen.sound import format_soundhw, parse_soundhw
 from xenvirsh.formats.xen.values import get_string, get_ulong, get_uuid, require_string

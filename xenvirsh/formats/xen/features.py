@@ -10,9 +10,9 @@ offsets that xl and xm cannot express.
 
 from __future__ import annotations
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported
 from xenvirsh.formats.virconf import Conf
-from xenvirsh.formats.xen import cnum
 from xenvirsh.formats.xen.values import get_bool, get_string, get_ulong
 from xenvirsh.model.domain import Domain, Timer
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import InternalError
 from xenvirsh.formats.virconf import Conf
-from xenvirsh.formats.xen import cnum
 from xenvirsh.formats.xen.values import (
     get_bool,
     get_string,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import InternalError
 from xenvirsh.model.domain import Interface
 
@@ -31,7 +32,7 @@ def parse_rate(text: str) -> int:
     match = re.match(_RATE, text.partition("@")[0])
     if match is None:
         raise InternalError(f"Invalid rate '{text}' specified")
-    number = int(match.group(1))
+    number = cnum.digits_value(match.group(1))
     if number >= _ULLONG:
         raise InternalError(f"Failed to parse rate '{text}'")
     kbytes = number * _MULTIPLIERS[match.group(2)] % _ULLONG

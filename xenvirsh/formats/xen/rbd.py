@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError, InvalidArgument
-from xenvirsh.formats.xen import cnum
 from xenvirsh.model.domain import Disk, DiskAuth, NetHost
 
 PREFIX = "rbd:"
@@ -106,7 +106,7 @@ def _host(text: str) -> NetHost:
 
 def _port(text: str) -> int:
     """virStringParsePort."""
-    port = cnum.to_uint(text) if not text.lstrip(" \t\n\r\f\v").startswith("-") else None
+    port = cnum.to_uint(text, positive=True)  # virStrToLong_uip
     if port is None:
         raise InvalidArgument(f"failed to parse port number '{text}'")
     if port > _PORT_MAX:

@@ -15,6 +15,7 @@ from xenvirsh.errors import ConfigUnsupported
 from xenvirsh.formats.virconf import Conf, Value
 from xenvirsh.formats.xen.chardev import format_chardev, parse_chardev
 from xenvirsh.formats.xen.values import get_string, get_string_list
+from xenvirsh.limits import check_native_output
 from xenvirsh.model.domain import ChrDevice, ChrSource, Domain
 
 _NO_DEVICE = "none"
@@ -59,6 +60,7 @@ def format_serials(conf: Conf, dom: Domain, dialect: str) -> None:
         if dialect == "xm":
             raise ConfigUnsupported(_XM_MULTIPLE)
         top = max(s.target_port for s in serials)
+        check_native_output((top + 1) * len('"none", '))  # the least a port takes
         ports: List[Value] = [_port_text(serials, port) for port in range(top + 1)]
         if ports:
             conf.set("serial", ports)

@@ -14,6 +14,7 @@ from xenvirsh.formats.xen.rate import format_rate
 from xenvirsh.formats.xen.sound import format_soundhw
 from xenvirsh.formats.xen.vif import ip_list
 from xenvirsh.host import Host
+from xenvirsh.limits import check_native_output
 from xenvirsh.model import enums
 from xenvirsh.model.bitmap import format_bitmap
 from xenvirsh.model.domain import (
@@ -148,6 +149,7 @@ def _serial_sx(serials: List[ChrDevice]) -> SExpr:
     for chr_dev in reversed(serials):
         by_port[chr_dev.target_port] = chr_dev
     highest = max(chr_dev.target_port for chr_dev in serials)
+    check_native_output((highest + 1) * len(" none"))  # the least a port takes
     ports = [format_chardev(by_port[port].source) if port in by_port else "none"
              for port in range(highest + 1)]
     return make("serial", make(*ports))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Callable, List, Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import InternalError, XMLError
 from xenvirsh.formats.sexpr import SExpr
-from xenvirsh.formats.xen import cnum
 from xenvirsh.formats.xen.chardev import parse_chardev
 from xenvirsh.formats.xen.rate import parse_rate
 from xenvirsh.formats.xen.sound import parse_soundhw

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigUnsupported, InternalError
 from xenvirsh.formats.virconf import NULL_STRING, Conf, Value
-from xenvirsh.formats.xen import cnum
 from xenvirsh.formats.xen.keyvals import walk_items
 from xenvirsh.formats.xen.values import get_string, malformed
 from xenvirsh.model.domain import Controller, Domain, Hostdev, Input

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigSyntaxError, InternalError
 from xenvirsh.formats.virconf import Conf, SignedInt
-from xenvirsh.formats.xen import cnum
 from xenvirsh.model.ids import generate_uuid, parse_uuid
 
 # virConfReadString names its input so in messages

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
+from xenvirsh import cnum
 from xenvirsh.errors import (
     ConfigUnsupported,
     InternalError,
@@ -20,7 +21,6 @@ from xenvirsh.errors import (
     SystemError_,
 )
 from xenvirsh.formats.virconf import Conf
-from xenvirsh.formats.xen import cnum
 from xenvirsh.formats.xen.rate import format_rate, parse_rate
 from xenvirsh.host import Host
 from xenvirsh.model import enums

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from xenvirsh import cnum
 from xenvirsh.errors import ConfigSyntaxError, ConfigUnsupported, InternalError
 from xenvirsh.formats.virconf import Conf, Value
-from xenvirsh.formats.xen import cnum
 from xenvirsh.model.bitmap import CPUMASK_LEN, format_bitmap, parse_bitmap
 from xenvirsh.model.domain import CPU, Domain, NumaCell
 
