@@ -79,18 +79,12 @@ def _whole(text: str, base: int) -> Optional[Tuple[int, bool]]:
     return scanned[0], scanned[1]
 
 
-def to_signed(text: str, base: int = 10) -> Optional[int]:
-    """strtoll's value of the whole string before any range check (a
-    number beyond 64 bits is at least 2**256 in size)."""
+def _to_signed_range(text: str, base: int, low: int, high: int) -> Optional[int]:
     whole = _whole(text, base)
     if whole is None:
         return None
-    return -whole[0] if whole[1] else whole[0]
-
-
-def _to_signed_range(text: str, base: int, low: int, high: int) -> Optional[int]:
-    value = to_signed(text, base)
-    return value if value is not None and low <= value <= high else None
+    value = -whole[0] if whole[1] else whole[0]
+    return value if low <= value <= high else None
 
 
 def to_int(text: str, base: int = 10) -> Optional[int]:

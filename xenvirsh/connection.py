@@ -498,12 +498,19 @@ def _set_vcpus(dom: Domain, count: int, maximum: bool) -> None:
         dom.vcpus = count
 
 
+# virMemoryMaxValue(true) / 1024 on a 64-bit host
+_MEMORY_INPUT_MAX_KIB = (2**63 - 1) // 1024
+
+
 def check_memory_size(kib: int) -> None:
-    """virCheckNonZeroArgGoto in virDomainSetMemoryFlags, which virsh's setmem
-    and setmaxmem call (its message has no category): a size of 0 would make a
+    """virDomainSetMemoryFlags's checks, which virsh's setmem and setmaxmem
+    call: a size of 0 (virCheckNonZeroArgGoto, whose message has no category),
+    or one of LLONG_MAX bytes or more (virMemoryMaxValue), would make a
     definition no command can read back."""
     if kib == 0:
         raise XenvirshError("memory in virDomainSetMemoryFlags must not be zero")
+    if kib >= _MEMORY_INPUT_MAX_KIB:
+        raise XenvirshError(f"numerical overflow: input too large: {kib}")
 
 
 def _refuse_domain0_config(record: DomainRecord, config: bool) -> None:

@@ -179,3 +179,16 @@ def test_review_a_scsi_hostdev_address_implying_four_billion_controllers() -> No
     assert _refusal(parse_domain_xml, _hvm("", hostdev)) == (
         "unsupported configuration: a SCSI host device needs scsi controller 4294967295; "
         "xenvirsh adds at most 256 disk controllers of a type")
+
+
+@pytest.mark.parametrize("slots, refused", [
+    ("-0", True), ("-1", True), ("4294967296", True), ("+3", False), ("3", False),
+])
+def test_review_memory_slots_as_libvirt_9_reads_them(slots: str, refused: bool) -> None:
+    """virStrToLong_uip: no minus sign, not even on zero (checked against
+    libvirt 9.0 in the lab); the Xen driver then refuses any <maxMemory>."""
+    doc = _hvm(f"<maxMemory slots='{slots}' unit='KiB'>131072</maxMemory>")
+    assert _refusal(parse_domain_xml, doc) == (
+        "XML error: Failed to parse memory slot count" if refused else
+        "unsupported configuration: memory hotplug tunables <maxMemory> are not supported by "
+        "this hypervisor driver")

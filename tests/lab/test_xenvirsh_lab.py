@@ -389,6 +389,13 @@ REFUSALS = [
     # only "--" starts an option: "-5" is a size, "-x" a domain name
     ["setmem", "xv-virsh", "-5"], ["setmaxmem", "xv-virsh", "-1", "--config"],
     ["setvcpus", "xv-virsh", "-1", "--config"], ["domname", "-0"], ["start", "-x"],
+    # sizes: strtoull's digits, then virScaleInteger's unit and limit (whose
+    # errors virsh prints too), then virDomainSetMemoryFlags's limit
+    ["setmem", "xv-virsh", "\u0663M", "--config"], ["setmem", "xv-virsh", "-0", "--config"],
+    ["setmem", "xv-virsh", "5 M", "--config"], ["setmaxmem", "xv-virsh", "5X", "--config"],
+    ["setmaxmem", "xv-virsh", "18014398509481984K", "--config"],
+    ["setmaxmem", "xv-virsh", "9007199254740991", "--config"],
+    ["setmem", "xv-virsh", "9007199254740991", "--config"],
 ]
 # Left out on purpose: libvirt 9.0's "undefine Domain-0" succeeds and makes
 # Domain-0 transient in libvirtd (xenvirsh refuses it); and for a missing

@@ -12,8 +12,8 @@ from xenvirsh.cli.domain_cmds import failing, say
 from xenvirsh.cli.options import command, connection, virsh_argument
 from xenvirsh.cli.render import waiting
 from xenvirsh.connection import check_memory_size
-from xenvirsh.errors import XenvirshError
-from xenvirsh.formats.domxml.reader import scaled_kib
+from xenvirsh.errors import CommandFailed, XenvirshError
+from xenvirsh.formats.domxml.tuning import scale_integer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,16 +98,23 @@ def _scopes(live: bool, config: bool, current: bool, default_live: bool,
     return live, config
 
 
+# cmdSetmem's limit on a 64-bit host: ULONG_MAX bytes
+_SIZE_MAX = 2**64 - 1
+
+
 def _size_kib(size: str) -> int:
-    """vshCommandOptScaledInt: a number as strtoull reads it, then a unit."""
+    """vshCommandOptScaledInt as setmem and setmaxmem call it: strtoull's
+    number, then virScaleInteger's unit, at most ULONG_MAX bytes. A bad unit
+    or an overflow is a libvirt error, which virsh prints after its own."""
+    malformed = f"Scaled numeric value '{size}' for <size> option is malformed or out of range"
     number = cnum.scan(size)
-    end = number[2] if number is not None else 0
+    if number is None or number[1] or number[0] > _SIZE_MAX:  # virStrToLong_ullp
+        raise XenvirshError(malformed)
     try:
-        return scaled_kib(size[:end], size[end:] or None, "size", True)
-    except XenvirshError:
-        raise XenvirshError(
-            f"Scaled numeric value '{size}' for <size> option is malformed or out of range"
-        ) from None
+        size_bytes = scale_integer(number[0], size[number[2]:], 1024, _SIZE_MAX)
+    except XenvirshError as cause:
+        raise CommandFailed(malformed, cause) from None
+    return -(-size_bytes // 1024)
 
 
 _SCOPE_OPTIONS = (

@@ -198,7 +198,6 @@ def _read_caps(root: Element, dom: Domain) -> None:
 
 # virMemoryMaxValue on a 64-bit host: sizes are capped at LLONG_MAX bytes
 _MEMORY_MAX_BYTES = 2**63 - 1
-_UINT_MAX = 2**32 - 1
 MEMORY_MAX_KIB = -(-_MEMORY_MAX_BYTES // 1024)
 
 
@@ -224,8 +223,8 @@ def _read_memory(root: Element, dom: Domain) -> None:
     dom.max_memory_kib = _element_kib(root, "maxMemory")
     max_el = root.find("maxMemory")
     if max_el is not None and max_el.get("slots") is not None:
-        slots = cnum.to_signed(max_el.get("slots", ""))
-        if slots is None or not 0 <= slots <= _UINT_MAX:  # stored as an unsigned int
+        slots = cnum.to_uint(max_el.get("slots", ""), positive=True)  # "-0" too: libvirt 9.0
+        if slots is None:
             raise XMLError("Failed to parse memory slot count")
         dom.memory_slots = slots
 

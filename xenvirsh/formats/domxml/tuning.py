@@ -198,10 +198,16 @@ def scaled_value(
     number = cnum.to_ullong(value, positive=True)
     if number is None:
         raise XMLError(f"Invalid value '{value}' for element or attribute '{what}'")
-    scale = _unit_scale(unit, scale)
-    if number and number > limit // scale:
+    return scale_integer(number, unit, scale, limit)
+
+
+def scale_integer(number: int, unit: Optional[str], scale: int, limit: int) -> int:
+    """virScaleInteger: ``number`` of ``unit`` (``scale`` bytes when there is
+    none) in bytes, refused above ``limit``."""
+    factor = _unit_scale(unit, scale)
+    if number and number > limit // factor:
         raise XenvirshError(f"numerical overflow: value too large: {number}{unit or ''}")
-    return number * scale
+    return number * factor
 
 
 def _unit_scale(unit: Optional[str], default: int = 1024) -> int:
