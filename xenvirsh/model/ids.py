@@ -6,6 +6,8 @@ import os
 import re
 from typing import Optional, Sequence
 
+from xenvirsh import cnum
+
 # the usual spellings, which the general parsers below would accept too
 _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _CANONICAL_MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")
@@ -18,7 +20,7 @@ def parse_uuid(text: str) -> Optional[str]:
         return text.lower()
     digits: list[str] = []
     pos = 0
-    stripped = text.strip(" \t\n\v\f\r")  # g_ascii_isspace: no Unicode blanks
+    stripped = text.strip(cnum.BLANKS)  # g_ascii_isspace: no Unicode blanks
     while len(digits) < 32:
         if pos >= len(stripped):
             return None
