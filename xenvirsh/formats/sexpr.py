@@ -195,7 +195,7 @@ def parse(text: str) -> SExpr:
 
 def _token_start(match: re.Match[str]) -> int:
     token = match.group()
-    return match.end() - len(token.lstrip(" \t\n\v\f\r"))
+    return match.end() - len(token.lstrip(cnum.BLANKS))
 
 
 def _error(src: str, pos: int, what: str) -> InternalError:

@@ -13,7 +13,7 @@ CpuSet = FrozenSet[int]
 # Bitmaps of vcpus and host cpus are bounded by libvirt's VIR_DOMAIN_CPUMASK_LEN.
 CPUMASK_LEN = 4096
 
-_SPACES = frozenset(" \t\n\v\f\r")
+_SPACES = frozenset(cnum.BLANKS)
 _DIGITS = re.compile(r"[0-9]+")
 _INT_MAX = 2**31 - 1
 
@@ -41,8 +41,10 @@ def parse_bitmap(text: Optional[str], limit: int = CPUMASK_LEN) -> CpuSet:
         negate = text.startswith("^", pos)
         pos += negate
         number = _DIGITS.match(text, pos)
-        first = cnum.digits_value(number.group()) if number is not None else _INT_MAX + 1
-        if number is None or first > _INT_MAX:
+        if number is None:
+            raise error
+        first = cnum.digits_value(number.group())
+        if first > _INT_MAX:
             raise error
         pos = _skip_spaces(text, number.end())
         if pos == len(text) or text[pos] == ",":

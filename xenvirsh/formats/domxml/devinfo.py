@@ -68,7 +68,7 @@ def read_device_info(
 def _loadparm(text: str) -> str:
     """virDomainDeviceLoadparmIsValid on the upper-cased value."""
     upper = "".join(c.upper() if c.isascii() else c for c in text)
-    if not upper.strip(" \t\n\v\f\r") or len(upper.encode()) > 8:
+    if not upper.strip(cnum.BLANKS) or len(upper.encode()) > 8:
         raise InternalError(f"loadparm value '{upper}' must be between 1 and 8 characters")
     if not set(upper) <= _LOADPARM_CHARS:
         raise InternalError(

@@ -32,7 +32,6 @@ _KEYS = ("mac", "bridge", "script", "model", "type", "vifname", "ip", "rate")
 _BRIDGE_SCRIPTS = ("vif-bridge", "vif-vnic")
 _NET_MODELS = {name.lower(): name for name in enums.NET_MODELS}
 _MODEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-_SPACES = " \t\n\v\f\r"
 
 
 def _netfront_type(dialect: str) -> str:
@@ -53,7 +52,7 @@ def _items(entry: str) -> Dict[str, str]:
     found: Dict[str, str] = {}
     # libvirt's g_strsplit gives no items at all for an empty entry
     for item in entry.split(",") if entry else ():
-        key, equals, value = item.lstrip(_SPACES).partition("=")
+        key, equals, value = item.lstrip(cnum.BLANKS).partition("=")
         if not equals:
             what = f"item '{item}' is not" if item else "an empty item (extra comma) is not"
             raise InternalError(f"vif entry '{entry}': {what} a key=value pair")
