@@ -48,25 +48,25 @@ def describe(size: int) -> str:
     return f"{size // MIB} MiB" if size % MIB == 0 else f"{size} bytes"
 
 
+def _check_count(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise ConfigUnsupported(
+            f"the domain has {count} {what}; xenvirsh handles at most {limit}")
+
+
 def check_devices(count: int) -> None:
     """Refuse a domain with more than MAX_DEVICES devices, before any work on them."""
-    if count > MAX_DEVICES:
-        raise ConfigUnsupported(
-            f"the domain has {count} devices; xenvirsh handles at most {MAX_DEVICES}")
+    _check_count(count, MAX_DEVICES, "devices")
 
 
 def check_vcpus(count: int) -> None:
     """Refuse more than MAX_VCPUS vCPUs, before anything is done per vCPU."""
-    if count > MAX_VCPUS:
-        raise ConfigUnsupported(
-            f"the domain has {count} vCPUs; xenvirsh handles at most {MAX_VCPUS}")
+    _check_count(count, MAX_VCPUS, "vCPUs")
 
 
 def check_iothreads(count: int) -> None:
     """Refuse more than MAX_IOTHREADS I/O threads, before any is made."""
-    if count > MAX_IOTHREADS:
-        raise ConfigUnsupported(
-            f"the domain has {count} I/O threads; xenvirsh handles at most {MAX_IOTHREADS}")
+    _check_count(count, MAX_IOTHREADS, "I/O threads")
 
 
 def check_implicit_controller(device: str, bus: str, index: int) -> None:
